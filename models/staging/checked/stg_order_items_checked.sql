@@ -1,0 +1,83 @@
+{#- Every input row of order_items, parsed, with the reason it is rejected (null = kept).
+    Lines have no key of their own: exact copies of a line (same order, product, quantity and
+    unit price) are rejected as duplicate_row, one copy kept. Lines that differ are all kept
+    and numbered (line_number) within the order. -#}
+{{ config(materialized='table') }}
+
+with raw_order_items as (
+    {{ raw_table('order_items') }}
+),
+
+orders as (
+    select order_id, reject_reason, status
+    from {{ ref('stg_orders_checked') }}
+    where order_id is not null
+),
+
+orders_by_id as (
+    {#- an order_id may appear several times in the checked orders (duplicates): an item
+        belongs to the kept one if there is one. -#}
+    select
+        order_id,
+        max(case when reject_reason is null then status end) as kept_status,
+        max(case when reject_reason is null then 1 else 0 end) as is_kept
+    from orders
+    group by order_id
+),
+
+parsed as (
+    select
+        {{ parsed_contract_columns('order_items') }}
+    from raw_order_items
+),
+
+row_checks as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'missing_key'
+            when parsed.product_id is null then 'missing_value'
+            when {{ is_unparseable('raw_quantity', 'quantity') }} then 'unparseable_number'
+            when {{ is_unparseable('raw_unit_price', 'unit_price') }} then 'unparseable_number'
+            when parsed.quantity is null or parsed.unit_price is null then 'missing_value'
+            when orders_by_id.order_id is null then 'unknown_order'
+            when orders_by_id.is_kept = 0 then 'unknown_order'
+            when parsed.unit_price < 0 then 'negative_amount'
+            when parsed.quantity = 0 then 'nonpositive_quantity'
+            when parsed.quantity < 0 and orders_by_id.kept_status not in ('cancelled', 'returned') then 'nonpositive_quantity'
+            {% if var('reject_zero_price', true) -%}
+            when parsed.unit_price = 0 then 'zero_price'
+            {%- endif %}
+        end as row_reject_reason
+    from parsed
+    left join orders_by_id
+        on parsed.order_id = orders_by_id.order_id
+),
+
+ranked as (
+    select
+        row_checks.*,
+        row_number() over (
+            partition by order_id, product_id, quantity, unit_price, row_reject_reason is null
+            order by {{ contract_column_names('order_items', 'raw_') | join(', ') }}
+        ) as copy_rank
+    from row_checks
+),
+
+final as (
+    select
+        {{ contract_column_names('order_items') | join(', ') }},
+        coalesce(row_reject_reason, case when copy_rank > 1 then 'duplicate_row' end) as reject_reason,
+        case when row_reject_reason is not null or copy_rank > 1
+             then {{ row_as_json(contract_column_names('order_items'), 'raw_') }} end as original_row
+    from ranked
+)
+
+select
+    final.*,
+    case when reject_reason is null then
+        row_number() over (
+            partition by order_id, reject_reason is null
+            order by product_id, quantity, unit_price)
+    end as line_number
+from final

@@ -1,0 +1,67 @@
+{#- Every input row of orders, parsed, with the reason it is rejected (null = kept).
+    Duplicates of an order_id among otherwise valid rows: the kept row is the latest
+    order_ts (a later version of an order is taken as its correction), then the most complete,
+    then the lexically smallest raw row. -#}
+{{ config(materialized='table') }}
+
+with raw_orders as (
+    {{ raw_table('orders') }}
+),
+
+as_of as (
+    select * from {{ ref('stg_as_of_date') }}
+),
+
+kept_customers as (
+    select customer_id from {{ ref('stg_customers') }}
+),
+
+parsed as (
+    select
+        {{ parsed_contract_columns('orders', codes=['status', 'channel']) }}
+    from raw_orders
+),
+
+row_checks as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'missing_key'
+            when parsed.customer_id is null then 'missing_value'
+            when {{ is_unparseable('raw_order_ts', 'order_ts') }} then 'unparseable_date'
+            when parsed.order_ts is null then 'missing_value'
+            when {{ is_unparseable('raw_order_amount', 'order_amount') }} then 'unparseable_number'
+            when {{ is_unparseable('raw_discount_amount', 'discount_amount') }} then 'unparseable_number'
+            when parsed.order_amount is null then 'missing_value'
+            when parsed.status is null
+              or parsed.status not in ({%- for s in var('order_statuses') -%}'{{ s }}'{{ ", " if not loop.last }}{%- endfor -%}) then 'unknown_status'
+            when parsed.order_ts >= as_of.as_of_end_ts then 'after_as_of_date'
+            when parsed.order_ts < as_of.min_valid_ts then 'before_min_date'
+            when parsed.status = 'completed' and parsed.order_amount < 0 then 'negative_amount'
+            when parsed.discount_amount < 0 then 'negative_amount'
+            when kept_customers.customer_id is null then 'unknown_customer'
+        end as row_reject_reason
+    from parsed
+    cross join as_of
+    left join kept_customers
+        on parsed.customer_id = kept_customers.customer_id
+),
+
+ranked as (
+    select
+        row_checks.*,
+        row_number() over (
+            partition by order_id, row_reject_reason is null
+            order by order_ts desc,
+                case when discount_amount is null then 1 else 0 end + case when channel is null then 1 else 0 end,
+                {{ contract_column_names('orders', 'raw_') | join(', ') }}
+        ) as key_rank
+    from row_checks
+)
+
+select
+    {{ contract_column_names('orders') | join(', ') }},
+    coalesce(row_reject_reason, case when key_rank > 1 then 'duplicate_key' end) as reject_reason,
+    case when row_reject_reason is not null or key_rank > 1
+         then {{ row_as_json(contract_column_names('orders'), 'raw_') }} end as original_row
+from ranked
