@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -639,7 +640,11 @@ def welch_ttest(a: Any, b: Any, confidence: float = 0.95) -> dict:
     se = math.sqrt(va + vb)
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = float(stats.t.ppf(0.5 + confidence / 2.0, df)) * se
-    res = stats.ttest_ind(a, b, equal_var=False)
+    with warnings.catch_warnings():
+        # scipy warns about "precision loss" when one group is constant (e.g. all zeros);
+        # that case is legitimate here and handled by the se/df computed above.
+        warnings.filterwarnings("ignore", message="Precision loss", category=RuntimeWarning)
+        res = stats.ttest_ind(a, b, equal_var=False)
     out.update(
         se=se,
         df=df,
@@ -974,8 +979,9 @@ def compare_arms(
     ``median``, ``q3``, ``n_nonzero``, ``nz_q1``, ``nz_median``, ``nz_q3``) and ``reason``,
     whatever the input columns are called, so the SQL downstream has a fixed schema.
     ``campaign_id`` is passed through from ``campaign_col`` and is null when the frame has
-    no such column. Rows are sorted by campaign, arm, metric, period; missing group keys
-    form their own group rather than being dropped.
+    no such column. Rows are sorted by campaign, arm, metric, period (plain value order, so
+    "post" sorts before "pre"); missing group keys form their own group rather than being
+    dropped.
     """
     missing = [c for c in (arm_col, period_col) if c not in df.columns]
     if metric_cols is None:

@@ -1,0 +1,52 @@
+# customer-activation: two commands do everything on a fresh machine with Python 3.11.
+#   make build   create .venv if missing, install, generate the demo data, dbt build into
+#                $(CUSTOMER_ACTIVATION_DB) (default customer_activation.duckdb)
+#   make test    run every test (pytest: the package, the dbt project end to end)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+# Demo data: size and seed of the generated shop, and the date it ends (= as_of_date).
+DEMO_CUSTOMERS ?= 3000
+DEMO_SEED ?= 42
+DEMO_END_DATE ?= 2026-06-30
+DEMO_DIR := data/demo
+DEMO_STAMP := $(DEMO_DIR)/.generated-$(DEMO_CUSTOMERS)-$(DEMO_SEED)-$(DEMO_END_DATE)
+DEMO_VARS ?= {as_of_date: "$(DEMO_END_DATE)"}
+DBT_ARGS ?=
+
+.PHONY: build test install demo-data dbt-build docs clean
+
+build: install demo-data dbt-build
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo-data: install $(DEMO_STAMP)
+
+$(DEMO_STAMP):
+	rm -rf $(DEMO_DIR)
+	$(BIN)/python -m customer_activation.demo.generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) \
+		--end-date $(DEMO_END_DATE) --out $(DEMO_DIR) --format csv
+	touch $@
+
+dbt-build: install
+	$(DBT) build --vars '$(DEMO_VARS)' $(DBT_ARGS)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+docs: install demo-data
+	$(DBT) docs generate --vars '$(DEMO_VARS)'
+
+clean:
+	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal
