@@ -5,12 +5,12 @@ Both uses rest on one batched exact nearest-neighbour search (:func:`cosine_topk
 
 1. rows are L2-normalised (a zero vector stays zero and is similar to nothing);
 2. queries are taken ``batch_size`` rows at a time and reference rows ("donors") in blocks
-   of ``batch_size``; each block of similarities is one matrix product;
+   of 1024; each block of similarities is one matrix product;
 3. the running top-k per query is kept: the first block by ``np.argpartition``, later
    blocks only contribute entries above the current k-th best similarity (a cheap vector
    comparison), which are merged by a sort of a few candidates per row.
 
-Memory is O(batch_size**2) for a block plus O(n_donors x dims) for the donors; time is
+Memory is O(batch_size x 1024) for a block plus O(n_donors x dims) for the donors; time is
 O(n_queries x n_donors x dims). With the number of donors capped (``max_donors``), the
 cost is linear in the number of customers. The search is exact, not approximate.
 """
@@ -55,26 +55,37 @@ def l2_normalize(X: Any) -> np.ndarray:
     return (arr / norms).astype(np.float32)
 
 
+def _sort_rows(vals: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort each row by decreasing value, ties by increasing index."""
+    order = np.lexsort((idx, -vals), axis=1)
+    return np.take_along_axis(vals, order, axis=1), np.take_along_axis(idx, order, axis=1)
+
+
 def _merge_topk(
     vals: np.ndarray, idx: np.ndarray, rows: np.ndarray, cand_vals: np.ndarray,
-    cand_idx: np.ndarray, k: int,
+    cand_idx: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Merge per-row candidates into a (b, k) top-k; ties go to the lower donor index."""
-    b = vals.shape[0]
+    """Merge candidates ``(rows, cand_vals, cand_idx)`` into the sorted (b, k) top-k.
+
+    One stable sort on the key ``row * 4 + (1 - similarity)`` (similarities lie in
+    [-1, 1], so rows never overlap) groups entries by row, best first; on equal
+    similarity the entry already held comes first. The first k of each row are kept.
+    """
+    b, k = vals.shape
     all_rows = np.concatenate([np.repeat(np.arange(b), k), rows])
     all_vals = np.concatenate([vals.ravel(), cand_vals])
     all_idx = np.concatenate([idx.ravel(), cand_idx])
-    order = np.lexsort((all_idx, -all_vals, all_rows))
+    key = all_rows * 4.0 + (1.0 - np.clip(all_vals.astype(np.float64), -1.0, 1.0))
+    order = np.argsort(key, kind="stable")
     all_rows, all_vals, all_idx = all_rows[order], all_vals[order], all_idx[order]
     starts = np.searchsorted(all_rows, np.arange(b))
-    pos = np.arange(len(all_rows)) - starts[all_rows]
-    keep = pos < k
+    keep = (np.arange(len(all_rows)) - starts[all_rows]) < k
     return all_vals[keep].reshape(b, k), all_idx[keep].reshape(b, k)
 
 
 def cosine_topk(
     queries: np.ndarray, donors: np.ndarray, k: int, batch_size: int = 4096,
-    *, exclude_self: bool = False,
+    *, donor_block_size: int = 1024,
 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
     """Exact top-k cosine neighbours of each query among the donors, batch by batch.
 
@@ -82,53 +93,41 @@ def cosine_topk(
     Yields ``(start, stop, similarities, donor_indices)`` for query rows ``start:stop``;
     both arrays are (stop - start, k') with k' = min(k, n_donors), sorted by decreasing
     similarity (ties are broken deterministically: equal inputs give equal outputs).
-    ``exclude_self`` skips donor ``i`` for query ``i`` (queries and donors are the same
-    rows).
+
+    Per query batch, donors are visited in blocks of ``donor_block_size``: the first block
+    seeds the top-k by ``np.argpartition``; in later blocks a comparison with each row's
+    current k-th similarity finds the few entries that can enter, and only the rows that
+    have one are merged. Memory: O(batch_size x donor_block_size) per block.
     """
     n_q, n_d = queries.shape[0], donors.shape[0]
-    kk = max(min(k, n_d - (1 if exclude_self else 0)), 0)
+    kk = min(k, n_d)
+    block = max(donor_block_size, kk)
     for start in range(0, n_q, batch_size):
         stop = min(start + batch_size, n_q)
         q = queries[start:stop]
         b = stop - start
-        vals = np.zeros((b, 0), np.float32)
-        idx = np.zeros((b, 0), np.int64)
-        if kk == 0:
-            yield start, stop, vals, idx
+        if kk <= 0:
+            yield start, stop, np.zeros((b, 0), np.float32), np.zeros((b, 0), np.int64)
             continue
-        for d0 in range(0, n_d, batch_size):
-            d1 = min(d0 + batch_size, n_d)
+        vals = idx = None
+        for d0 in range(0, n_d, block):
+            d1 = min(d0 + block, n_d)
             sims = q @ donors[d0:d1].T
-            if exclude_self:
-                r = np.arange(max(start, d0), min(stop, d1))
-                sims[r - start, r - d0] = -np.inf
-            if vals.shape[1] == 0 and d1 - d0 >= kk:
-                part = np.argpartition(sims, d1 - d0 - kk, axis=1)[:, -kk:]
+            if vals is None or idx is None:
+                width = d1 - d0  # >= kk: the block is at least kk wide unless it is all donors
+                part = np.argpartition(sims, width - kk, axis=1)[:, width - kk:]
                 vals, idx = _sort_rows(np.take_along_axis(sims, part, axis=1), part + d0)
-            elif vals.shape[1] < kk:
-                vals, idx = _grow_topk(vals, idx, sims, d0, kk)
-            else:
-                rows, cols = np.nonzero(sims > vals[:, -1:])
-                if rows.size:
-                    vals, idx = _merge_topk(vals, idx, rows, sims[rows, cols], cols + d0, kk)
+                continue
+            above = sims > vals[:, -1:]
+            hit_rows = np.flatnonzero(above.any(axis=1))
+            if hit_rows.size == 0:
+                continue
+            r, c = np.nonzero(above[hit_rows])
+            sub_v, sub_i = _merge_topk(vals[hit_rows], idx[hit_rows], r,
+                                       sims[hit_rows[r], c], c + d0)
+            vals[hit_rows] = sub_v
+            idx[hit_rows] = sub_i
         yield start, stop, vals, idx
-
-
-def _sort_rows(vals: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort each row by decreasing value, ties by increasing index."""
-    order = np.lexsort((idx, -vals), axis=1)
-    return np.take_along_axis(vals, order, axis=1), np.take_along_axis(idx, order, axis=1)
-
-
-def _grow_topk(
-    vals: np.ndarray, idx: np.ndarray, sims: np.ndarray, offset: int, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k when fewer than k entries are held so far (donor blocks smaller than k)."""
-    b = sims.shape[0]
-    all_vals = np.concatenate([vals, sims], axis=1)
-    all_idx = np.concatenate([idx, np.tile(np.arange(sims.shape[1]) + offset, (b, 1))], axis=1)
-    v, i = _sort_rows(all_vals, all_idx)
-    return v[:, :k], i[:, :k]
 
 
 class SimilarityImputer(BaseEstimator):
@@ -145,7 +144,7 @@ class SimilarityImputer(BaseEstimator):
         proportion to class size (largest remainders). Numeric attributes are stratified
         by deciles of the value.
     batch_size:
-        Queries and donors per similarity block (memory per block ~ batch_size**2 floats).
+        Queries per batch; a block of similarities holds batch_size x 1024 floats.
     kind:
         ``'categorical'``: value = similarity-weighted vote. ``'numeric'``: value =
         similarity-weighted mean.
@@ -165,7 +164,7 @@ class SimilarityImputer(BaseEstimator):
       ``clip(1 - weighted_std / donor_std, 0, 1)``: 1 when the neighbours agree exactly,
       0 when they are as spread as all donors.
 
-    Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size**2 +
+    Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size x 1024 +
     max_donors x dims) memory, i.e. linear in the number of customers scored.
 
     Fitted attributes: ``donors_`` (normalised donor rows), ``donor_values_`` (codes or

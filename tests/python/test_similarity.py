@@ -39,13 +39,14 @@ def _clustered(n_per: int = 60, dims: int = 8, seed: int = 0) -> tuple[pd.DataFr
     return features, attributes
 
 
-def test_cosine_topk_matches_brute_force() -> None:
+@pytest.mark.parametrize("n_donors, block", [(101, 16), (101, 1024), (4, 16), (6, 7)])
+def test_cosine_topk_matches_brute_force(n_donors: int, block: int) -> None:
     rng = np.random.default_rng(3)
     q = l2_normalize(rng.normal(size=(37, 5)))
-    d = l2_normalize(rng.normal(size=(101, 5)))
+    d = l2_normalize(rng.normal(size=(n_donors, 5)))
     full = q @ d.T
     expected = -np.sort(-full, axis=1)[:, :6]
-    parts = list(cosine_topk(q, d, 6, batch_size=8))
+    parts = list(cosine_topk(q, d, 6, batch_size=8, donor_block_size=block))
     sims = np.vstack([p[2] for p in parts])
     idx = np.vstack([p[3] for p in parts])
     np.testing.assert_allclose(sims, expected, rtol=0, atol=1e-6)

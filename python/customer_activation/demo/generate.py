@@ -218,16 +218,18 @@ HOUR_P = HOUR_W / HOUR_W.sum()
 # Campaigns: id, name, objective, channel, start (days before end_date), response window,
 # true treatment effect on P(purchase in window), cost/contact, fixed cost, audience fraction
 CAMPAIGNS = [
-    ("CMP01", "Winback email - we miss you", "winback", "email", 760, 30, 0.08, 0.05, 500, 0.4),
-    ("CMP02", "Loyalty retention push", "retention", "push", 640, 14, 0.04, 0.01, 300, 0.2),
-    ("CMP03", "Premium upsell email", "upsell", "email", 520, 21, 0.06, 0.05, 800, 0.35),
-    ("CMP04", "Winback SMS voucher", "winback", "sms", 400, 30, 0.05, 0.12, 400, 0.4),
-    ("CMP05", "Retention push - new season", "retention", "push", 260, 14, 0.05, 0.01, 300, 0.2),
-    ("CMP06", "Winback email - summer", "winback", "email", 130, 30, 0.10, 0.05, 500, 0.4),
+    ("CMP01", "Winback email - we miss you", "winback", "email", 760, 30, 0.08, 0.05, 500, 0.8),
+    ("CMP02", "Loyalty retention push", "retention", "push", 640, 14, 0.04, 0.01, 300, 0.3),
+    ("CMP03", "Premium upsell email", "upsell", "email", 520, 21, 0.06, 0.05, 800, 0.6),
+    ("CMP04", "Winback SMS voucher", "winback", "sms", 400, 30, 0.08, 0.12, 400, 0.8),
+    ("CMP05", "Retention push - new season", "retention", "push", 260, 14, 0.05, 0.01, 300, 0.3),
+    ("CMP06", "Winback email - summer", "winback", "email", 130, 30, 0.10, 0.05, 500, 0.8),
 ]
 DISAGREE_CAMPAIGN = 3  # index of CMP04: predicted_response overstated ~3x
 
-RATE_SCALE = 1 / 20.0  # gamma scale of the base purchase rate (per day), shape 0.9
+RATE_SHAPE = 0.6  # gamma shape of the base purchase rate (orders per day)
+RATE_SCALE = 0.13  # gamma scale
+DECLINE_DAYS = 600.0  # mean time from signup to the start of decline
 
 
 # --------------------------------------------------------------------------------------
@@ -365,6 +367,7 @@ class _Ctx:
     products: pa.Table = field(default=None)
     camp_start: np.ndarray = field(default=None)  # in days since span start
     label_rate: float = 0.05
+    chunk_n: int = 0  # customers in the chunk being simulated
 
 
 def _build_ctx(seed, n_customers, end_date, fmt, bad_rows) -> _Ctx:
@@ -476,9 +479,13 @@ def _pick_products(rng, ctx, cat, zc):
     return ctx.cat_start[cat] + rank
 
 
-def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_off: int):
+def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_off: int,
+                    emit) -> _ChunkOut:
+    """Simulate customers [lo, hi); tables are handed to ``emit(name, table)`` as soon as
+    they are ready so that large intermediates can be freed early."""
     rng = np.random.default_rng([ctx.seed, 1, ci])
     n = hi - lo
+    ctx.chunk_n = n
     T = ctx.T
     Tc = T - 1e-6
     gid = np.arange(lo, hi) + 1  # customer number
@@ -492,9 +499,9 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     city = region * CPR + rng.choice(CPR, n, p=CITY_P)
     acq = rng.choice(len(ACQ), n, p=ACQ_P)
     t0 = T * rng.random(n) ** 0.75
-    lam = rng.gamma(0.9, RATE_SCALE, n) * np.where(acq == 1, 0.8, 1.0)
+    lam = rng.gamma(RATE_SHAPE, RATE_SCALE, n) * np.where(acq == 1, 0.8, 1.0)
     z = rng.standard_normal(n)
-    dd = 650 * np.exp(rng.normal(0, 0.5, n)) * np.where(acq == 3, 1.4,
+    dd = DECLINE_DAYS * np.exp(rng.normal(0, 0.5, n)) * np.where(acq == 3, 1.4,
                                                           np.where(acq == 5, 0.7, 1.0))
     td = t0 + rng.exponential(1.0, n) * dd
     stop_gap = rng.gamma(2.0, 60.0, n)
@@ -531,9 +538,9 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     c_age = np.clip(20 + rng.gamma(2.2, 8.0, n_comm), 18, 85)
     c_gender = rng.choice(2, n_comm)
     c_z = rng.standard_normal(n_comm)
-    c_lam = rng.gamma(0.9, RATE_SCALE, n_comm)
+    c_lam = rng.gamma(RATE_SHAPE, RATE_SCALE, n_comm)
     c_shared_churn = rng.random(n_comm) < 0.6
-    c_td = t0[members[starts]] + rng.exponential(1.0, n_comm) * 650
+    c_td = t0[members[starts]] + rng.exponential(1.0, n_comm) * DECLINE_DAYS
     same_region = (mk == 0) | (rng.random(n_mem) < 0.85)
     region[members] = np.where(same_region, c_region[comm_of], region[members])
     city[members] = np.where(mk == 0, c_city[comm_of],
@@ -599,7 +606,9 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     for j, (cid, _nm, obj, _ch, _off, W, delta, _cpc, _fc, frac) in enumerate(CAMPAIGNS):
         s = ctx.camp_start[j]
         signed = signed_at < s - 60
-        if obj == "winback":
+        if j == DISAGREE_CAMPAIGN:  # lapsed customers only: organic response ~0
+            elig = signed & (ts <= s) & (s - ts < 270)
+        elif obj == "winback":
             elig = signed & (td <= s) & (s - ts < 270)
         elif obj == "retention":
             elig = signed & (td > s)
@@ -607,7 +616,7 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
             elig = signed & (td > s) & (lam > 1 / 25)
         sel = np.nonzero(elig & (rng.random(n) < frac))[0]
         m = len(sel)
-        pilot = rng.random(m) < 0.10
+        pilot = rng.random(m) < 0.12
         treat = rng.random(m) < 0.80
         a = s + np.where(pilot, rng.uniform(0, 2, m), 7 + rng.uniform(0, 7, m))
         Lw = (_cum(a + W, t0[sel], tdc[sel], tsc[sel], lam[sel], tau[sel])
@@ -712,25 +721,56 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     r_idx = np.nonzero(responded)[0]
     camp_ids = pa.array([c[0] for c in CAMPAIGNS])
 
-    tables = {}
-    tables["campaign_contacts"] = _table(TABLES["campaign_contacts"], {
+    emit("campaign_contacts", _table(TABLES["campaign_contacts"], {
         "campaign_id": _vocab_col(camp_ids, C["camp"]),
         "customer_id": cust_ids.take(pa.array(C["cust"])),
         "arm": _vocab_col(ARMS, np.where(C["treat"], 0, 1)),
         "phase": _vocab_col(PHASES, np.where(C["pilot"], 0, 1)),
         "contacted_at": _ts_col(a_sec),
         "predicted_response": _float_col(C["pred"], C["pred_null"]),
-    })
-    tables["campaign_responses"] = _table(TABLES["campaign_responses"], {
+    }))
+    emit("campaign_responses", _table(TABLES["campaign_responses"], {
         "campaign_id": _vocab_col(camp_ids, C["camp"][r_idx]),
         "customer_id": cust_ids.take(pa.array(C["cust"][r_idx])),
         "responded_at": _ts_col(sec_s[lo_i[r_idx]]),
         "response_type": _vocab_col(["purchase"], np.zeros(len(r_idx), np.int64)),
         "revenue": _money_col(csum[hi_i[r_idx]] - csum[lo_i[r_idx]]),
-    })
+    }))
+
+    orders = {
+        "order_id": order_ids,
+        "customer_id": cust_ids.take(pa.array(o_cust)),
+        "order_ts": _ts_col(o_sec),
+        "order_amount": _money_col(o_amt),
+        "discount_amount": _money_col(o_disc, ~o_hasd),
+        "status": _vocab_col(STATUSES, o_stat),
+        "channel": _vocab_col(ORDER_CHANNELS, o_chan, o_chan_null),
+    }
+    items = {
+        "order_id": order_ids.take(pa.array(i_order)),
+        "product_id": ctx.prod_ids.take(pa.array(i_prod)),
+        "quantity": _int_col(i_qty),
+        "unit_price": _money_col(i_price),
+    }
+    orders = _table(TABLES["orders"], orders)
+    items = _table(TABLES["order_items"], items)
+    n_ids = nk
+    bad = {}
+    if ctx.bad_rows:
+        orders, n_ids = _bad_orders(ctx, rng, orders, bad, nk, order_off)
+        items = _bad_items(ctx, rng, items, bad)
+    emit("orders", orders)
+    emit("order_items", items)
+    # personal mean order value (for the value truth), then free the big arrays
+    cnt_c = np.bincount(o_cust[comp], minlength=n)
+    sum_c = np.bincount(o_cust[comp], weights=o_amt[comp].astype(float), minlength=n)
+    del orders, items, order_ids, io, ic, icat, iprod, qty, price, promo, ikeep, i_new, iord
+    del i_order, i_prod, i_qty, i_price, oc, ot, osec, status, ochan, ochan_null, uu, gross
+    del o_cust, o_sec, o_amt, o_disc, o_hasd, o_stat, o_chan, o_chan_null, key, ko, key_s
+    del amt_s, sec_s, csum, rel, comp, has_disc, disc, amount, is_x, keep, new_of, kidx
 
     # ---- events ---------------------------------------------------------------------
-    Ne = rng.poisson(1.8 * Lam)
+    Ne = rng.poisson(2.05 * Lam)
     ec = np.repeat(np.arange(n), Ne)
     eu = rng.random(len(ec)) * Lam[ec]
     et = np.clip(_inv(eu, t0[ec], tdc[ec], lam[ec], tau[ec]), t0[ec], Tc)
@@ -750,13 +790,14 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     ecat = _sample_cats(rng, cumcols, ec, et, fad, 0.12, 0.30, recent_from)
     eprod = _pick_products(rng, ctx, ecat, z[ec])
     eo = np.argsort(esec, kind="stable")
-    tables["events"] = _table(TABLES["events"], {
+    emit("events", _table(TABLES["events"], {
         "customer_id": cust_ids.take(pa.array(ec[eo])),
         "event_ts": _ts_col(esec[eo]),
         "event_type": _vocab_col(EVENT_TYPES, etype[eo]),
         "product_id": ctx.prod_ids.take(pa.array(eprod[eo], mask=etype[eo] >= 3)),
         "category": _vocab_col(CATEGORIES, ecat[eo], etype[eo] == 3),
-    })
+    }))
+    del ec, et, etype, esec, ecat, eprod, eo, eu, lc, lt
 
     # ---- links ----------------------------------------------------------------------
     par_pos = np.floor(rng.random(n_mem) * pos).astype(np.int64)
@@ -782,12 +823,12 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     l_t = np.minimum(np.maximum(t0[e_child], t0[e_par]) + rng.uniform(0, 20, nl), Tc)
     l_sec = sec0 + np.floor(l_t).astype(np.int64) * DAY_S + _tod(rng, nl)
     lo_ = np.argsort(l_sec, kind="stable")
-    tables["customer_links"] = _table(TABLES["customer_links"], {
+    emit("customer_links", _table(TABLES["customer_links"], {
         "customer_id": cust_ids.take(pa.array(e_child[lo_])),
         "linked_customer_id": cust_ids.take(pa.array(e_par[lo_])),
         "link_type": _vocab_col(KINDS, kind[e_comm[lo_]]),
         "linked_at": _ts_col(l_sec[lo_]),
-    })
+    }))
 
     # ---- truth: stages, value --------------------------------------------------------
     is_new = t0 > T - 60
@@ -795,8 +836,6 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     stage = np.where(is_new, 0, np.where(td >= T, 1, np.where(since < 90, 2,
                                                                  np.where(since <= 180, 3, 4))))
     cur = np.where(td >= T, lam, np.where(ts > T, lam * np.exp(-(T - td) / tau), 0.0))
-    cnt_c = np.bincount(o_cust[comp], minlength=n)
-    sum_c = np.bincount(o_cust[comp], weights=o_amt[comp].astype(float), minlength=n)
     glob_mean = sum_c.sum() / max(cnt_c.sum(), 1)
     mov = np.where(cnt_c > 0, (sum_c + 3 * glob_mean) / (cnt_c + 3), glob_mean) / 100.0
     eas = cur * 365 * mov
@@ -806,7 +845,7 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     comm_num = comm_off + 1 + comm_id
     comm_ids_all = _id_col("K", np.maximum(comm_num, 0), 6)
     comm_mask = comm_id < 0
-    tables["_truth/customer_truth"] = _table(TRUTH_TABLES["customer_truth"], {
+    emit("_truth/customer_truth", _table(TRUTH_TABLES["customer_truth"], {
         "customer_id": cust_ids,
         "true_stage": _vocab_col(STAGES, stage),
         "purchase_rate": _float_col(np.round(lam * 30, 5)),
@@ -822,18 +861,18 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
         "decline_started_at": _date_col(ctx.start_day + np.floor(np.minimum(td, T)),
                                         td >= T),
         "stopped_at": _date_col(ctx.start_day + np.floor(np.minimum(ts, T)), ts >= T),
-    })
+    }))
     wi = np.nonzero(w >= 0.03)
-    tables["_truth/customer_interests"] = _table(TRUTH_TABLES["customer_interests"], {
+    emit("_truth/customer_interests", _table(TRUTH_TABLES["customer_interests"], {
         "customer_id": cust_ids.take(pa.array(wi[0])),
         "category": _vocab_col(CATEGORIES, wi[1]),
         "weight": _float_col(np.round(w[wi], 4)),
-    })
-    tables["_truth/communities"] = _table(TRUTH_TABLES["communities"], {
+    }))
+    emit("_truth/communities", _table(TRUTH_TABLES["communities"], {
         "community_id": _id_col("K", comm_off + 1 + np.arange(n_comm), 6),
         "kind": _vocab_col(KINDS, kind),
         "size": _int_col(size),
-    })
+    }))
 
     # ---- customers (with informative missingness) ---------------------------------
     priv = (rng.standard_normal(n) + 0.9 * np.isin(acq, [1, 5]) + 0.6 * (age < 30)
@@ -878,57 +917,38 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     l_c = np.concatenate([r[0] for r in lab_rows]).astype(np.int64)
     l_sec = (ctx.end_day + 1) * DAY_S - rng.integers(3600, 60 * DAY_S, len(l_c))
     lo2 = np.lexsort((l_sec, l_c))
-    tables["manual_labels"] = _table(TABLES["manual_labels"], {
+    emit("manual_labels", _table(TABLES["manual_labels"], {
         "customer_id": cust_ids.take(pa.array(l_c[lo2])),
         "label_name": pa.array(np.concatenate([r[1] for r in lab_rows])[lo2].tolist(), pa.string()),
         "label_value": pa.array(np.concatenate([r[2] for r in lab_rows])[lo2].tolist(),
                                 pa.string()),
         "labeled_at": _ts_col(l_sec[lo2]),
         "labeled_by": _vocab_col(ANALYSTS, rng.integers(0, len(ANALYSTS), len(l_c))),
-    })
+    }))
 
-    orders = {
-        "order_id": order_ids,
-        "customer_id": cust_ids.take(pa.array(o_cust)),
-        "order_ts": _ts_col(o_sec),
-        "order_amount": _money_col(o_amt),
-        "discount_amount": _money_col(o_disc, ~o_hasd),
-        "status": _vocab_col(STATUSES, o_stat),
-        "channel": _vocab_col(ORDER_CHANNELS, o_chan, o_chan_null),
-    }
-    items = {
-        "order_id": order_ids.take(pa.array(i_order)),
-        "product_id": ctx.prod_ids.take(pa.array(i_prod)),
-        "quantity": _int_col(i_qty),
-        "unit_price": _money_col(i_price),
-    }
-    tables["customers"] = _table(TABLES["customers"], cust)
-    tables["orders"] = _table(TABLES["orders"], orders)
-    tables["order_items"] = _table(TABLES["order_items"], items)
 
-    n_ids = nk
-    bad = {}
+    customers = _table(TABLES["customers"], cust)
     if ctx.bad_rows:
-        n_ids = _inject_bad_rows(ctx, rng, tables, bad, n, nk, order_off, cust_ids, o_cust,
-                                 order_ids)
-    return _ChunkOut(tables=tables, n_orders_ids=n_ids, n_communities=n_comm,
+        customers = _bad_customers(ctx, rng, customers, bad, lo, n)
+    emit("customers", customers)
+    return _ChunkOut(tables=None, n_orders_ids=n_ids, n_communities=n_comm,
                      camp_stats=np.column_stack([camp_stats, pilot_counts]), bad=bad)
 
 
 # --------------------------------------------------------------------------------------
 # Bad rows: added rows (good rows are never altered), interleaved at random positions
 # --------------------------------------------------------------------------------------
-def _inject_bad_rows(ctx, rng, tables, bad, n, nk, order_off, cust_ids, o_cust, order_ids):
-    k = max(4, n // 1000)
-    csv = ctx.fmt == "csv"
-    next_id = order_off + nk + 1
-    end_s = (ctx.end_day + 1) * DAY_S
+def _n_bad(n_rows_customers):
+    return max(4, n_rows_customers // 1000)
 
-    def take(tbl, idx):
-        return tbl.take(pa.array(np.asarray(idx, np.int64)))
 
-    # customers -------------------------------------------------------------------
-    cust = tables["customers"]
+def _take(tbl, idx):
+    return tbl.take(pa.array(np.asarray(idx, np.int64)))
+
+
+def _bad_customers(ctx, rng, cust, bad, lo, n):
+    k = _n_bad(ctx.chunk_n)
+    take = _take
     extra = []
     src = take(cust, rng.integers(0, n, k))
     extra.append(src.set_column(0, "customer_id", pa.nulls(k, pa.string()))
@@ -940,24 +960,31 @@ def _inject_bad_rows(ctx, rng, tables, bad, n, nk, order_off, cust_ids, o_cust, 
     dup = dup.set_column(5, "region", pc.cast(pa.nulls(kd), pa.string()))
     dup = dup.set_column(7, "member_tier", _vocab_col(TIERS, rng.integers(0, 4, kd)))
     dup = dup.set_column(1, "signup_date", pc.add(dup["signup_date"].combine_chunks()
-                                                   .cast(pa.int32()), 3).cast(pa.date32()))
+                                                   .cast(pa.int32()), pa.scalar(3, pa.int32())).cast(pa.date32()))
     extra.append(dup)
     bad[("customers", "duplicate_customer_id")] = kd
     ext = pa.concat_tables(extra)
-    tables["customers"] = _interleave(cust, ext, rng.integers(0, n + 1, ext.num_rows))
-    if csv:
+    cust = _interleave(cust, ext, rng.integers(0, n + 1, ext.num_rows))
+    if ctx.fmt == "csv":
         # new customers (fresh ids beyond the range) with an unparseable signup_date
-        src = take(tables["customers"], rng.integers(0, n, k))
-        ids = _id_col("C8", np.arange(k) + ctx.n_customers + 1 + (n * 0), ctx.cid_width)
+        src = take(cust, rng.integers(0, n, k))
+        ids = _id_col("C8", lo + 1 + np.arange(k), ctx.cid_width)
         s = _to_csv_strings(src)
         s[0] = ids
         s[1] = _vocab_col(["31/31/2021", "not a date"], np.arange(k) % 2)
         s[8] = pa.nulls(k, pa.string())
-        tables["customers"] = _csv_mix(tables["customers"], s, rng)
+        cust = _csv_mix(cust, s, rng)
         bad[("customers", "unparseable_date")] = k
+    return cust
 
-    # orders ----------------------------------------------------------------------
-    orders = tables["orders"]
+
+def _bad_orders(ctx, rng, orders, bad, nk, order_off):
+    k = _n_bad(ctx.chunk_n)
+    take = _take
+    next_id = order_off + nk + 1
+    end_s = (ctx.end_day + 1) * DAY_S
+    if nk == 0:
+        return orders, 0
     good = rng.integers(0, nk, 8 * k)
     src = take(orders, good)
     ids = _id_col("O", next_id + np.arange(8 * k), 9)
@@ -986,34 +1013,37 @@ def _inject_bad_rows(ctx, rng, tables, bad, n, nk, order_off, cust_ids, o_cust, 
     ext = pa.concat_tables(parts + ([dups] if dups is not None else []))
     if dups is not None:
         bad[("orders", "duplicate_order_id")] = dups.num_rows
-    tables["orders"] = _interleave(orders, ext, rng.integers(0, nk + 1, ext.num_rows))
-    if csv:
+    orders = _interleave(orders, ext, rng.integers(0, nk + 1, ext.num_rows))
+    if ctx.fmt == "csv":
         s5 = _to_csv_strings(src.slice(5 * k, k).set_column(0, "order_id", ids.slice(5 * k, k)))
         s5[3] = _vocab_col(["abc", "12,5x", "1.2.3", "n/a"], np.arange(k) % 4)
-        tables["orders"] = _csv_mix(tables["orders"], s5, rng)
+        orders = _csv_mix(orders, s5, rng)
         bad[("orders", "unparseable_number")] = k
         s6 = _to_csv_strings(src.slice(6 * k, k).set_column(0, "order_id", ids.slice(6 * k, k)))
         s6[2] = _vocab_col(["not a date", "31/31/2021 10:00:00", "2021-13-45 25:61:00"],
                            np.arange(k) % 3)
-        tables["orders"] = _csv_mix(tables["orders"], s6, rng)
+        orders = _csv_mix(orders, s6, rng)
         bad[("orders", "unparseable_date")] = k
+    return orders, next_id - order_off - 1
 
-    # order items -----------------------------------------------------------------
-    items = tables["order_items"]
+
+def _bad_items(ctx, rng, items, bad):
+    k = _n_bad(ctx.chunk_n)
+    take = _take
     ni = items.num_rows
     src = take(items, rng.integers(0, max(ni, 1), 2 * k)) if ni else None
     if src is not None:
         orphan = src.slice(0, k).set_column(
             0, "order_id", _id_col("O9", rng.integers(0, 10 ** 9, k), 9))
-        tables["order_items"] = _interleave(items, orphan, rng.integers(0, ni + 1, k))
+        items = _interleave(items, orphan, rng.integers(0, ni + 1, k))
         bad[("order_items", "unknown_order_id")] = k
-        if csv:
+        if ctx.fmt == "csv":
             s = _to_csv_strings(src.slice(k, k))
             s[3] = _vocab_col(["abc", "12,5x", "9.99.9", "free"], np.arange(k) % 4)
             s[2] = _vocab_col(["1", "2", "two", "1"], np.arange(k) % 4)
-            tables["order_items"] = _csv_mix(tables["order_items"], s, rng)
+            items = _csv_mix(items, s, rng)
             bad[("order_items", "unparseable_number")] = k
-    return next_id - order_off - 1
+    return items
 
 
 def _csv_mix(base: pa.Table, str_cols: list[pa.Array], rng) -> pa.Table:
@@ -1051,9 +1081,8 @@ def generate(out_dir, n_customers: int = 3000, seed: int = 42, fmt: str = "csv",
         bad: dict = {}
         for ci, lo in enumerate(range(0, ctx.n_customers, chunk_size)):
             hi = min(ctx.n_customers, lo + chunk_size)
-            res = _simulate_chunk(ctx, ci, lo, hi, order_off, comm_off)
-            for name, tbl in res.tables.items():
-                sinks[name].write(tbl)
+            res = _simulate_chunk(ctx, ci, lo, hi, order_off, comm_off,
+                                  lambda name, tbl: sinks[name].write(tbl))
             order_off += res.n_orders_ids
             comm_off += res.n_communities
             camp += res.camp_stats
