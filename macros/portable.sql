@@ -31,3 +31,34 @@
 {% macro default__median(expr) -%}percentile_cont(0.5) within group (order by {{ expr }}){%- endmacro %}
 {% macro duckdb__median(expr) -%}median({{ expr }}){%- endmacro %}
 {% macro spark__median(expr) -%}percentile({{ expr }}, 0.5){%- endmacro %}
+
+{# Quantile q (0..1) of expr, interpolated. #}
+{% macro quantile(expr, q) -%}
+  {{ return(adapter.dispatch('quantile', 'customer_activation')(expr, q)) }}
+{%- endmacro %}
+{% macro default__quantile(expr, q) -%}percentile_cont({{ q }}) within group (order by {{ expr }}){%- endmacro %}
+{% macro duckdb__quantile(expr, q) -%}quantile_cont({{ expr }}, {{ q }}){%- endmacro %}
+{% macro spark__quantile(expr, q) -%}percentile({{ expr }}, {{ q }}){%- endmacro %}
+
+{# A lower-case identifier fragment from any text ('Paid Search' -> 'paid_search'). #}
+{% macro slugify(text) -%}
+  {%- set s = modules.re.sub('[^a-z0-9]+', '_', (text | string | lower)).strip('_') -%}
+  {{- s if s else 'blank' -}}
+{%- endmacro %}
+
+{# The most frequent non-null values of a column (at most `limit`), for one-hot encoding and
+   pivots; ties broken by value. Empty at parse time. #}
+{% macro top_values(relation, column, limit, where='1 = 1') %}
+  {%- if not execute -%}{{ return([]) }}{%- endif -%}
+  {%- set query -%}
+    select value from (
+        select cast({{ column }} as {{ dbt.type_string() }}) as value, count(*) as n_rows
+        from {{ relation }}
+        where {{ column }} is not null and {{ where }}
+        group by cast({{ column }} as {{ dbt.type_string() }})
+    ) as value_counts
+    order by n_rows desc, value
+    limit {{ limit }}
+  {%- endset -%}
+  {{ return(run_query(query).columns[0].values() | list) }}
+{% endmacro %}

@@ -207,11 +207,15 @@ def fit_label_model(
     classes = sorted(set(labels.tolist()), key=lambda v: (str(type(v)), v))
     w = np.ones(len(labels)) if weights is None else weights
     prior = np.array([w[labels == c].sum() for c in classes], dtype=float)
-    prior = prior / prior.sum() if prior.sum() > 0 else np.full(len(classes), 1 / max(len(classes), 1))
+    if prior.sum() > 0:
+        prior = prior / prior.sum()
+    else:
+        prior = np.full(len(classes), 1 / max(len(classes), 1))
     common = dict(feature_names=feature_names, classes=classes, version=version, prior=prior,
                   target=target, params=params, n_train=len(labels))
     if len(labels) < min_rows:
-        reason = f"{len(labels)} labelled rows, fewer than min_rows={min_rows}: predicts class shares"
+        reason = (f"{len(labels)} labelled rows, fewer than min_rows={min_rows}: "
+                  "predicts the class shares")
         return FittedLabelModel(None, status=STATUS_TOO_FEW_ROWS, reason=reason, **common)
     if len(classes) == 1:
         reason = f"only class {classes[0]!r} in the labels: predicts it with probability 1"
@@ -276,14 +280,18 @@ def predict_frame(
     return out
 
 
-def _linear_parts(model: FittedLabelModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+_LinearParts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _linear_parts(model: FittedLabelModel) -> _LinearParts:
     """(median, mean, scale, coef (K, F), intercept (K,)) in softmax form for any model."""
     n_feat = len(model.feature_names)
     k = len(model.classes)
     if model.pipeline is None:
         with np.errstate(divide="ignore"):
             intercept = np.log(model.prior) if k else np.zeros(0)
-        return (np.zeros(n_feat), np.zeros(n_feat), np.ones(n_feat), np.zeros((k, n_feat)), intercept)
+        zeros = np.zeros(n_feat)
+        return zeros, zeros.copy(), np.ones(n_feat), np.zeros((k, n_feat)), intercept
     imputer = model.pipeline.named_steps["imputer"]
     scaler = model.pipeline.named_steps["scaler"]
     lr = model.pipeline.named_steps["model"]

@@ -265,8 +265,9 @@ def metrics_frame(metrics: dict[str, Any], **labels: Any) -> pd.DataFrame:
     """Flatten a metrics dict into a long table: one row per metric.
 
     Scalars go to ``value`` (float) and text to ``note``; a nested dict such as
-    ``class_balance`` expands into ``class_balance:<class>`` rows. Keyword ``labels`` (e.g. ``model='churn_risk'``,
-    ``baseline='rule'``) become leading constant columns.
+    ``class_balance`` expands into ``class_balance:<class>`` rows; ``None`` is skipped.
+    Keyword ``labels`` (e.g. ``model='churn_risk'``, ``baseline='rule'``) become leading
+    constant columns.
     """
     rows: list[dict[str, Any]] = []
     for key, val in metrics.items():

@@ -5,12 +5,12 @@ Both uses rest on one batched exact nearest-neighbour search (:func:`cosine_topk
 
 1. rows are L2-normalised (a zero vector stays zero and is similar to nothing);
 2. queries are taken ``batch_size`` rows at a time and reference rows ("donors") in blocks
-   of 1024; each block of similarities is one matrix product;
+   of 512; each block of similarities is one matrix product;
 3. the running top-k per query is kept: the first block by ``np.argpartition``, later
    blocks only contribute entries above the current k-th best similarity (a cheap vector
    comparison), which are merged by a sort of a few candidates per row.
 
-Memory is O(batch_size x 1024) for a block plus O(n_donors x dims) for the donors; time is
+Memory is O(batch_size x 512) for a block plus O(n_donors x dims) for the donors; time is
 O(n_queries x n_donors x dims). With the number of donors capped (``max_donors``), the
 cost is linear in the number of customers. The search is exact, not approximate.
 """
@@ -46,7 +46,10 @@ def l2_normalize(X: Any) -> np.ndarray:
     Features are expected standardised already, so 0 is the population mean and filling a
     missing value with 0 means "average on this dimension".
     """
-    arr = X.to_numpy(dtype=float, na_value=np.nan) if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=float)
+    if isinstance(X, pd.DataFrame):
+        arr = X.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        arr = np.asarray(X, dtype=float)
     if arr.ndim != 2:
         raise ValueError("expected a 2-d feature matrix")
     arr = np.nan_to_num(arr, nan=0.0, posinf=0.0, neginf=0.0)
@@ -85,7 +88,7 @@ def _merge_topk(
 
 def cosine_topk(
     queries: np.ndarray, donors: np.ndarray, k: int, batch_size: int = 4096,
-    *, donor_block_size: int = 1024,
+    *, donor_block_size: int = 512,
 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
     """Exact top-k cosine neighbours of each query among the donors, batch by batch.
 
@@ -144,7 +147,7 @@ class SimilarityImputer(BaseEstimator):
         proportion to class size (largest remainders). Numeric attributes are stratified
         by deciles of the value.
     batch_size:
-        Queries per batch; a block of similarities holds batch_size x 1024 floats.
+        Queries per batch; a block of similarities holds batch_size x 512 floats.
     kind:
         ``'categorical'``: value = similarity-weighted vote. ``'numeric'``: value =
         similarity-weighted mean.
@@ -164,7 +167,7 @@ class SimilarityImputer(BaseEstimator):
       ``clip(1 - weighted_std / donor_std, 0, 1)``: 1 when the neighbours agree exactly,
       0 when they are as spread as all donors.
 
-    Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size x 1024 +
+    Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size x 512 +
     max_donors x dims) memory, i.e. linear in the number of customers scored.
 
     Fitted attributes: ``donors_`` (normalised donor rows), ``donor_values_`` (codes or
@@ -211,7 +214,8 @@ class SimilarityImputer(BaseEstimator):
             lookup = {c: i for i, c in enumerate(self.classes_)}
             values = np.fromiter((lookup[v] for v in y_known), dtype=np.int64, count=len(y_known))
             strata = values
-        chosen = _stratified_sample(strata, self.max_donors, self.k, check_random_state(self.random_state))
+        rng = check_random_state(self.random_state)
+        chosen = _stratified_sample(strata, self.max_donors, self.k, rng)
         self.donors_ = Xn[known[chosen]]
         self.donor_values_ = values[chosen]
         self.n_known_ = len(known)
@@ -306,7 +310,10 @@ def _stratified_sample(
     return np.sort(np.concatenate(chosen))[:budget]
 
 
-def _feature_columns(features: pd.DataFrame, id_col: str, feature_cols: Sequence[str] | None) -> list[str]:
+def _feature_columns(
+    features: pd.DataFrame, id_col: str, feature_cols: Sequence[str] | None
+) -> list[str]:
+    """``feature_cols`` if given, else every numeric, non-boolean column but ``id_col``."""
     if feature_cols is not None:
         return list(feature_cols)
     return [c for c in features.columns
@@ -451,12 +458,13 @@ def evaluate_imputation(
     if not 0.0 < mask_share < 1.0:
         raise ValueError("mask_share must be within (0, 1)")
     fcols = _feature_columns(features, id_col, feature_cols)
-    merged = features[[id_col, *fcols]].merge(attributes, on=id_col, how="inner", sort=True)
+    attrs = [a for a in attribute_cols if a in attributes.columns]
+    merged = features[[id_col, *fcols]].merge(
+        attributes[[id_col, *attrs]], on=id_col, how="inner", sort=True
+    )
     rng = check_random_state(random_state)
     rows = []
-    for attr in attribute_cols:
-        if attr not in merged.columns:
-            continue
+    for attr in attrs:
         kind = _attribute_kind(attributes[attr].rename(attr), attribute_kinds)
         known = merged[merged[attr].notna()]
         truth = known[attr]
@@ -500,10 +508,10 @@ def evaluate_imputation(
 
 def _mode(values: pd.Series) -> Any:
     """Most frequent value; ties broken by the smallest value as text."""
-    counts = values.groupby(values.astype(str)).agg(["size", "first"])
-    counts = counts.reset_index().sort_values(["size", counts.index.name or "index"],
-                                              ascending=[False, True])
-    return counts["first"].iloc[0]
+    text = values.astype(str)
+    counts = text.value_counts()
+    best = sorted(counts.index[counts == counts.max()])[0]
+    return values[text == best].iloc[0]
 
 
 def lookalikes(
@@ -545,7 +553,8 @@ def lookalikes(
     if seeds.size == 0 or candidates.size == 0:
         return pd.DataFrame(columns=columns)
     if seeds.size > max_seeds:
-        seeds = np.sort(check_random_state(random_state).choice(seeds, size=max_seeds, replace=False))
+        rng = check_random_state(random_state)
+        seeds = np.sort(rng.choice(seeds, size=max_seeds, replace=False))
     score = np.empty(candidates.size)
     if method == "centroid":
         centroid = l2_normalize(Xn[seeds].mean(axis=0, keepdims=True))[0]

@@ -1,0 +1,59 @@
+{#- One row per feature of the scaled vector: its group, transform and the fitted centre and
+    scale. Fitted on the training population (feature_date_role = 'training') so the same
+    transform applies at every feature date; when fewer than feature_min_training_rows (default
+    30) customers exist at the training date, on the scoring population instead (fitted_on says
+    which). z: centre = mean, scale = standard deviation; robust: centre = median,
+    scale = interquartile range; flag and onehot: centre 0, scale 1. A zero or null scale
+    becomes 1 (a constant feature scales to 0). -#}
+{%- set features = feature_catalogue() -%}
+
+with training_rows as (
+    select count(*) as n_rows from {{ ref('int_customer_features') }}
+    where feature_date_role = 'training'
+),
+
+fit_population as (
+    select features.*
+    from {{ ref('int_customer_features') }} as features
+    cross join training_rows
+    where features.feature_date_role = case
+        when training_rows.n_rows >= {{ var('feature_min_training_rows', 30) }} then 'training'
+        else 'scoring' end
+),
+
+fitted as (
+    {%- for feature in features %}
+    select
+        '{{ feature.name }}' as feature_name,
+        '{{ feature.group }}' as feature_group,
+        '{{ feature.transform }}' as transform,
+        {%- if feature.transform in ('z', 'log_z') %}
+        avg({{ feature_transformed(feature) }}) as center,
+        stddev_samp({{ feature_transformed(feature) }}) as raw_scale,
+        {%- elif feature.transform == 'robust' %}
+        {{ quantile(feature_transformed(feature), 0.5) }} as center,
+        {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as raw_scale,
+        {%- else %}
+        cast(0 as double) as center,
+        cast(1 as double) as raw_scale,
+        {%- endif %}
+        count({{ feature_transformed(feature) }}) as n_fit_values,
+        count(*) as n_fit_rows,
+        max(feature_date_role) as fitted_on,
+        {{ loop.index }} as feature_order
+    from fit_population
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+)
+
+select
+    feature_order,
+    feature_name,
+    feature_group,
+    transform,
+    coalesce(center, 0) as center,
+    case when raw_scale is null or raw_scale = 0 then 1 else raw_scale end as scale,
+    n_fit_values,
+    n_fit_rows,
+    coalesce(fitted_on, 'none') as fitted_on
+from fitted
