@@ -124,7 +124,8 @@
   {%- if parquet -%}
     {%- set reader = "read_parquet(" ~ file_list ~ ", union_by_name = true)" -%}
   {%- else -%}
-    {%- set reader = "read_csv(" ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true)" -%}
+    {%- set reader = "read_csv(" ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true, "
+        ~ "delim = '" ~ var('csv_delimiter', ',') ~ "', quote = '\"', escape = '\"')" -%}
   {%- endif -%}
   {%- set described = run_query("describe select * from " ~ reader) -%}
   {%- set cols = described.columns[0].values() | list -%}

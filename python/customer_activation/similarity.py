@@ -161,8 +161,8 @@ class SimilarityImputer(BaseEstimator):
     value; when every neighbour has weight 0 the k neighbours vote equally.
 
     - categorical: ``value`` is the class with the largest summed weight (ties: the first
-      class in sorted order); ``confidence`` is its share of the total weight (1/n_classes
-      .. 1).
+      class in sorted order); ``confidence`` is its share of the total weight (between
+      1/n_classes and 1).
     - numeric: ``value`` is the weighted mean; ``confidence`` is
       ``clip(1 - weighted_std / donor_std, 0, 1)``: 1 when the neighbours agree exactly,
       0 when they are as spread as all donors.
@@ -209,8 +209,8 @@ class SimilarityImputer(BaseEstimator):
             values = pd.to_numeric(y_known).to_numpy(dtype=float)
             strata = _decile_codes(values)
         else:
-            self.classes_ = np.array(sorted(set(y_known.tolist()), key=lambda v: (str(type(v)), v)),
-                                     dtype=object)
+            ordered = sorted(set(y_known.tolist()), key=lambda v: (str(type(v)), v))
+            self.classes_ = np.array(ordered, dtype=object)
             lookup = {c: i for i, c in enumerate(self.classes_)}
             values = np.fromiter((lookup[v] for v in y_known), dtype=np.int64, count=len(y_known))
             strata = values

@@ -1016,7 +1016,7 @@ def _bad_orders(ctx, rng, orders, bad, nk, order_off):
     orders = _interleave(orders, ext, rng.integers(0, nk + 1, ext.num_rows))
     if ctx.fmt == "csv":
         s5 = _to_csv_strings(src.slice(5 * k, k).set_column(0, "order_id", ids.slice(5 * k, k)))
-        s5[3] = _vocab_col(["abc", "12,5x", "1.2.3", "n/a"], np.arange(k) % 4)
+        s5[3] = _vocab_col(["abc", "12.5x", "1.2.3", "n/a"], np.arange(k) % 4)
         orders = _csv_mix(orders, s5, rng)
         bad[("orders", "unparseable_number")] = k
         s6 = _to_csv_strings(src.slice(6 * k, k).set_column(0, "order_id", ids.slice(6 * k, k)))
@@ -1039,11 +1039,16 @@ def _bad_items(ctx, rng, items, bad):
         bad[("order_items", "unknown_order_id")] = k
         if ctx.fmt == "csv":
             s = _to_csv_strings(src.slice(k, k))
-            s[3] = _vocab_col(["abc", "12,5x", "9.99.9", "free"], np.arange(k) % 4)
+            s[3] = _vocab_col(["abc", "12.5x", "9.99.9", "free"], np.arange(k) % 4)
             s[2] = _vocab_col(["1", "2", "two", "1"], np.arange(k) % 4)
             items = _csv_mix(items, s, rng)
             bad[("order_items", "unparseable_number")] = k
     return items
+
+
+# Unparseable values contain no comma or quote on purpose: the CSV writer would have to quote
+# them, and DuckDB's read_csv sniffer (without an explicit quote='"') only detects quoting when
+# a quoted value falls inside its sample, so a late quoted row breaks the whole file.
 
 
 def _csv_mix(base: pa.Table, str_cols: list[pa.Array], rng) -> pa.Table:
