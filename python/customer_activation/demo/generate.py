@@ -666,6 +666,18 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     price = ctx.prod_price[iprod].astype(np.float64)
     price = np.where(promo, np.maximum(50, np.round(price * np.exp(rng.normal(-0.03, 0.08, ni)))),
                      price).astype(np.int64)
+    # one line per product within an order: a product drawn twice for the same order becomes
+    # one line with the summed quantity at the first draw's price (real shops merge such lines;
+    # exact copies of a line are what staging rejects as duplicate_row)
+    line_key = io.astype(np.int64) * (int(iprod.max()) + 1 if ni else 1) + iprod
+    _, first_line = np.unique(line_key, return_index=True)
+    if len(first_line) < ni:
+        first_line = np.sort(first_line)
+        group = np.searchsorted(line_key[first_line], line_key, sorter=np.argsort(line_key[first_line]))
+        group = np.argsort(line_key[first_line])[group]
+        qty = np.bincount(group, weights=qty, minlength=len(first_line)).astype(np.int64)
+        io, ic, icat, iprod, price = io[first_line], ic[first_line], icat[first_line], iprod[first_line], price[first_line]
+        ni = len(io)
     gross = np.rint(np.bincount(io, weights=(qty * price).astype(np.float64), minlength=no)
                     ).astype(np.int64)
     has_disc = rng.random(no) < np.where(is_x, 0.6, 0.28)
