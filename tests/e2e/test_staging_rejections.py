@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_dbt
+from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: building the dbt project on throwaway DuckDB files."""
+"""Helpers for tests that build the dbt project on throwaway DuckDB files."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pytest
+
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -58,8 +58,3 @@ def run_dbt(args: list[str], workdir: Path, vars_: dict | None = None, check: bo
         tail = "\n".join(result.output.splitlines()[-60:])
         raise AssertionError(f"dbt {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")
     return result
-
-
-@pytest.fixture(scope="session")
-def project_dir() -> Path:
-    return PROJECT_DIR
