@@ -149,7 +149,7 @@ circle_link_summary as (
     select
         circle_id,
         feature_date_role,
-        sum(n_links) as n_links,
+        cast(sum(n_links) as {{ dbt.type_bigint() }}) as n_links,
         {{ ordered_string_agg('link_type', 'link_type') }} as link_types
     from circle_links
     group by circle_id, feature_date_role

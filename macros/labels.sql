@@ -1,0 +1,45 @@
+{#-
+  Business rules for the rule labels. Each is a dispatched macro reading vars, so a user can
+  change a threshold with --vars or override the whole rule with their own
+  <adapter>__lifecycle_stage macro without forking the project.
+-#}
+
+{#- Lifecycle stage of a customer at a date, from features computed at that date (first match):
+      new        first seen less than lifecycle_new_days (60) ago
+      lost       never completed an order, or the last one more than lifecycle_lost_days (180) ago
+      dormant    last completed order more than lifecycle_dormant_days (90) ago
+      declining  ordered in the last trend window but fewer than lifecycle_decline_ratio (0.5)
+                 times as many orders as in the window before
+      active     otherwise -#}
+{% macro lifecycle_stage(tenure_days, recency_days, recent_orders, previous_orders) -%}
+  {{ return(adapter.dispatch('lifecycle_stage', 'customer_activation')(tenure_days, recency_days, recent_orders, previous_orders)) }}
+{%- endmacro %}
+
+{% macro default__lifecycle_stage(tenure_days, recency_days, recent_orders, previous_orders) -%}
+  case
+    when {{ tenure_days }} < {{ var('lifecycle_new_days', 60) }} then 'new'
+    when {{ recency_days }} is null or {{ recency_days }} > {{ var('lifecycle_lost_days', 180) }} then 'lost'
+    when {{ recency_days }} > {{ var('lifecycle_dormant_days', 90) }} then 'dormant'
+    when {{ recent_orders }} < {{ var('lifecycle_decline_ratio', 0.5) }} * {{ previous_orders }} then 'declining'
+    else 'active'
+  end
+{%- endmacro %}
+
+{#- The classes of each learnt label, in a fixed order (used for probabilities and docs). -#}
+{% macro label_classes() %}
+  {{ return({
+    'churn_risk': ['retained', 'churned'],
+    'lifecycle_stage': ['new', 'active', 'declining', 'dormant', 'lost'],
+    'value_tier': ['low', 'medium', 'high'],
+  }) }}
+{% endmacro %}
+
+{#- Manual label values that translate into a training label, per target. Manual churn_risk
+    labels are risk judgements: high -> churned, low -> retained; medium carries no label. -#}
+{% macro manual_label_map() %}
+  {{ return({
+    'churn_risk': {'high': 'churned', 'low': 'retained'},
+    'lifecycle_stage': {'new': 'new', 'active': 'active', 'declining': 'declining', 'dormant': 'dormant', 'lost': 'lost'},
+    'value_tier': {'low': 'low', 'medium': 'medium', 'high': 'high'},
+  }) }}
+{% endmacro %}
