@@ -25,13 +25,9 @@
   end
 {%- endmacro %}
 
-{#- The classes of each learnt label, in a fixed order (used for probabilities and docs). -#}
+{#- The classes of each learnt label, in a fixed order: var label_classes (dbt_project.yml). -#}
 {% macro label_classes() %}
-  {{ return({
-    'churn_risk': ['retained', 'churned'],
-    'lifecycle_stage': ['new', 'active', 'declining', 'dormant', 'lost'],
-    'value_tier': ['low', 'medium', 'high'],
-  }) }}
+  {{ return(var('label_classes')) }}
 {% endmacro %}
 
 {#- Manual label values that translate into a training label, per target. Manual churn_risk

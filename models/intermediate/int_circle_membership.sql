@@ -112,7 +112,6 @@ label_link_types as (
         link_type,
         sum(link_weight) as type_weight
     from labelled_edges
-    where from_label = to_label
     group by feature_date_role, from_label, link_type
 ),
 

@@ -174,7 +174,7 @@ def fit_label_model(
     """Fit the label model on the labelled rows of ``X``.
 
     Rows whose label is missing are dropped (they carry no training signal); every
-    column of ``X`` is a feature. ``sample_weight`` (e.g. from
+    column of ``X`` is a feature; ``y`` and ``sample_weight`` align with ``X`` by position. ``sample_weight`` (e.g. from
     :func:`manual_label_weights`) multiplies the balanced class weights.
 
     Outcomes:
@@ -223,7 +223,7 @@ def fit_label_model(
     pipeline = build_pipeline(C=C, random_state=random_state, max_iter=max_iter)
     fit_params = {} if weights is None else {"model__sample_weight": weights}
     pipeline.fit(matrix, labels, **fit_params)
-    fitted_classes = list(pipeline.named_steps["model"].classes_)
+    fitted_classes = pipeline.named_steps["model"].classes_.tolist()
     common["classes"] = fitted_classes
     common["prior"] = np.array([prior[classes.index(c)] for c in fitted_classes])
     return FittedLabelModel(pipeline, status=STATUS_OK, reason="", **common)

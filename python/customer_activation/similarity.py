@@ -13,6 +13,11 @@ Both uses rest on one batched exact nearest-neighbour search (:func:`cosine_topk
 Memory is O(batch_size x 512) for a block plus O(n_donors x dims) for the donors; time is
 O(n_queries x n_donors x dims). With the number of donors capped (``max_donors``), the
 cost is linear in the number of customers. The search is exact, not approximate.
+
+The search runs with BLAS limited to one thread (``threadpoolctl``): the matrix products
+are small (batch x dims by dims x 512), so extra BLAS threads mostly add synchronisation,
+and on a busy machine (dbt running several models at once) they made the search 2-3x
+slower in our measurements.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from sklearn.base import BaseEstimator
+from threadpoolctl import threadpool_limits
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -199,9 +205,11 @@ class SimilarityImputer(BaseEstimator):
             raise ValueError(f"kind must be {CATEGORICAL!r} or {NUMERIC!r}, got {self.kind!r}")
         if self.k < 1 or self.max_donors < 1 or self.batch_size < 1:
             raise ValueError("k, max_donors and batch_size must be >= 1")
-        Xn = l2_normalize(X)
-        y_ser = pd.Series(np.asarray(y, dtype=object))
-        if len(y_ser) != Xn.shape[0]:
+        if not isinstance(X, pd.DataFrame):
+            X = np.asarray(X, dtype=float)
+        n_rows = X.shape[0]
+        y_ser = pd.Series(y).reset_index(drop=True)
+        if len(y_ser) != n_rows:
             raise ValueError("X and y must have the same number of rows")
         known = np.flatnonzero(y_ser.notna().to_numpy())
         y_known = y_ser.iloc[known]
@@ -209,14 +217,14 @@ class SimilarityImputer(BaseEstimator):
             values = pd.to_numeric(y_known).to_numpy(dtype=float)
             strata = _decile_codes(values)
         else:
-            ordered = sorted(set(y_known.tolist()), key=lambda v: (str(type(v)), v))
-            self.classes_ = np.array(ordered, dtype=object)
-            lookup = {c: i for i, c in enumerate(self.classes_)}
-            values = np.fromiter((lookup[v] for v in y_known), dtype=np.int64, count=len(y_known))
+            codes, uniques = pd.factorize(y_known, sort=True)
+            self.classes_ = np.asarray(uniques, dtype=object)
+            values = codes.astype(np.int64)
             strata = values
         rng = check_random_state(self.random_state)
         chosen = _stratified_sample(strata, self.max_donors, self.k, rng)
-        self.donors_ = Xn[known[chosen]]
+        rows = known[chosen]
+        self.donors_ = l2_normalize(X.iloc[rows] if isinstance(X, pd.DataFrame) else X[rows])
         self.donor_values_ = values[chosen]
         self.n_known_ = len(known)
         self.n_donors_ = len(chosen)
@@ -236,6 +244,14 @@ class SimilarityImputer(BaseEstimator):
             value: np.ndarray = np.full(n, np.nan)
         else:
             value = np.full(n, None, dtype=object)
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._predict_into(Xn, value, conf, nn)
+        return pd.DataFrame({"value": value, "confidence": conf, "n_neighbors": nn}, index=index)
+
+    def _predict_into(
+        self, Xn: np.ndarray, value: np.ndarray, conf: np.ndarray, nn: np.ndarray
+    ) -> None:
+        """Fill ``value``, ``conf`` and ``nn`` in place from the batched search."""
         for start, stop, sims, idx in cosine_topk(Xn, self.donors_, self.k, self.batch_size):
             if idx.shape[1] == 0:
                 continue
@@ -261,7 +277,6 @@ class SimilarityImputer(BaseEstimator):
                 best = np.argmax(votes, axis=1)
                 value[start:stop] = self.classes_[best]
                 conf[start:stop] = votes[np.arange(b), best] / votes.sum(axis=1)
-        return pd.DataFrame({"value": value, "confidence": conf, "n_neighbors": nn}, index=index)
 
 
 def _decile_codes(values: np.ndarray) -> np.ndarray:
@@ -556,14 +571,8 @@ def lookalikes(
         rng = check_random_state(random_state)
         seeds = np.sort(rng.choice(seeds, size=max_seeds, replace=False))
     score = np.empty(candidates.size)
-    if method == "centroid":
-        centroid = l2_normalize(Xn[seeds].mean(axis=0, keepdims=True))[0]
-        for start in range(0, candidates.size, batch_size):
-            stop = min(start + batch_size, candidates.size)
-            score[start:stop] = Xn[candidates[start:stop]] @ centroid
-    else:
-        for start, stop, sims, _ in cosine_topk(Xn[candidates], Xn[seeds], k, batch_size):
-            score[start:stop] = sims.mean(axis=1)
+    with threadpool_limits(limits=1, user_api="blas"):
+        _lookalike_scores(Xn, seeds, candidates, score, method, k, batch_size)
     out = pd.DataFrame({id_col: ids[candidates], "score": score.astype(float)})
     out["_id_text"] = out[id_col].astype(str)
     out = out.sort_values(["score", "_id_text"], ascending=[False, True], kind="stable")
@@ -571,3 +580,18 @@ def lookalikes(
         out = out.head(top_n)
     out["rank"] = np.arange(1, len(out) + 1)
     return out[columns].reset_index(drop=True)
+
+
+def _lookalike_scores(
+    Xn: np.ndarray, seeds: np.ndarray, candidates: np.ndarray, score: np.ndarray,
+    method: str, k: int, batch_size: int,
+) -> None:
+    """Fill ``score`` (one per candidate) in place; see :func:`lookalikes`."""
+    if method == "centroid":
+        centroid = l2_normalize(Xn[seeds].mean(axis=0, keepdims=True))[0]
+        for start in range(0, candidates.size, batch_size):
+            stop = min(start + batch_size, candidates.size)
+            score[start:stop] = Xn[candidates[start:stop]] @ centroid
+        return
+    for start, stop, sims, _ in cosine_topk(Xn[candidates], Xn[seeds], k, batch_size):
+        score[start:stop] = sims.mean(axis=1)

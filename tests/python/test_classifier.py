@@ -177,3 +177,41 @@ def test_manual_label_weights() -> None:
     assert got.loc["c", "label_source"] == "observed" and got.loc["c", "label_value"] == "high"
     assert "d" not in got.index  # a null manual value is not a label
     assert manual_label_weights(None).empty
+
+
+@pytest.mark.parametrize("classes", [("At Risk", "active", "lost"), ("no", "yes")])
+def test_sql_formula_in_duckdb_equals_predict_proba(classes: tuple[str, ...]) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    X, y = _data(classes=classes)
+    model = fit_label_model(X, y)
+    params = scoring_parameters(model)
+    X_long = X.assign(customer_id=range(len(X))).melt(
+        id_vars="customer_id", var_name="feature", value_name="x"
+    )
+    con = duckdb.connect()
+    con.register("params", params)
+    con.register("features_long", X_long)
+    scored = con.execute(
+        """
+        with eta as (
+            select f.customer_id, p.class_index,
+                   max(p.intercept)
+                   + sum(p.coefficient * (coalesce(f.x, p.median) - p.mean) / p.scale) as eta
+            from features_long f
+            join params p on p.feature = f.feature
+            group by f.customer_id, p.class_index
+        ),
+        shifted as (
+            select customer_id, class_index,
+                   exp(eta - max(eta) over (partition by customer_id)) as e
+            from eta
+        )
+        select customer_id, class_index,
+               e / sum(e) over (partition by customer_id) as p
+        from shifted
+        order by customer_id, class_index
+        """
+    ).df()
+    got = scored["p"].to_numpy().reshape(len(X), len(classes))
+    expected = model.predict_proba(X)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)

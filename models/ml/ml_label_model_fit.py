@@ -1,0 +1,32 @@
+"""All outputs of the label models (churn risk, lifecycle stage, value tier) from one fit:
+validation on the time-based holdout with baselines, final parameters, calibration, run log.
+A thin wrapper around customer_activation.label_models.train_label_models; the SQL models
+ml_label_model_parameters / _metrics / _calibration and ml_model_runs split it by result_kind."""
+import json
+
+from customer_activation.label_models import LabelModelSettings, train_label_models
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    settings = LabelModelSettings(
+        C=float(dbt.config.get("regularisation_c")),
+        manual_weight=float(dbt.config.get("manual_label_weight")),
+        max_training_rows=int(dbt.config.get("max_training_rows")),
+        min_rows=int(dbt.config.get("min_training_rows")),
+        random_state=int(dbt.config.get("random_seed")),
+    )
+    scaling = dbt.ref("int_feature_scaling").df().sort_values("feature_order")
+    feature_cols = scaling["feature_name"].tolist()
+    vectors = dbt.ref("int_customer_feature_vectors").df()
+    labels = dbt.ref("ml_training_labels").df()
+    rfm = dbt.ref("int_customer_rfm").df()
+    # baseline "nothing changes": the label of the window before the training date
+    carried_forward = labels.loc[labels["feature_date_role"] == "backtest", ["customer_id", "target", "rule_label"]]
+    carried_forward = carried_forward.rename(columns={"rule_label": "label"})
+    recency = rfm.loc[rfm["feature_date_role"] == "training", ["customer_id", "recency_days"]]
+    class_order = json.loads(dbt.config.get("class_order"))
+    results = train_label_models(
+        vectors, labels, feature_cols, carried_forward=carried_forward, recency=recency,
+        settings=settings, class_order=class_order)
+    return results.stacked()

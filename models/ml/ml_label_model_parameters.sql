@@ -1,0 +1,20 @@
+{#- One row per target, class and feature of the final label models (fitted on the training
+    date, used to score at as_of_date): imputation median, standardisation mean and scale,
+    coefficient and intercept. p(class) = softmax over classes of
+    intercept + sum(coefficient × (coalesce(x, median) − mean) / scale). -#}
+select
+    target,
+    model_version,
+    class as class_label,
+    cast(class_index as integer) as class_index,
+    feature,
+    cast(feature_index as integer) as feature_index,
+    cast(median as double) as median,
+    cast(mean as double) as mean,
+    cast(scale as double) as scale,
+    cast(coefficient as double) as coefficient,
+    cast(intercept as double) as intercept,
+    status as model_status,
+    reason as model_reason
+from {{ ref('ml_label_model_fit') }}
+where result_kind = 'parameters'

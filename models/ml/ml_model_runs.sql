@@ -1,0 +1,47 @@
+{#- One row per trained label-model version: target, status, rows, class balance, parameters,
+    holdout metrics, library versions, and the dbt run that first produced it. Incremental: a
+    rebuild on the same data and settings gives the same model_version and adds no row; any
+    change in data or settings adds one. -#}
+{{ config(materialized='incremental', unique_key=['target', 'model_version']) }}
+
+with runs as (
+    select
+        target,
+        model_version,
+        validation_model_version,
+        status as model_status,
+        reason as model_reason,
+        cast(n_train_rows as bigint) as n_train_rows,
+        cast(n_validation_train_rows as bigint) as n_validation_train_rows,
+        cast(n_holdout_rows as bigint) as n_holdout_rows,
+        cast(n_manual_labels as bigint) as n_manual_labels,
+        cast(n_features as bigint) as n_features,
+        class_balance,
+        parameters,
+        holdout_metrics,
+        library_versions
+    from {{ ref('ml_label_model_fit') }}
+    where result_kind = 'runs'
+),
+
+dates as (
+    select
+        max(case when feature_date_role = 'training' then feature_date end) as training_cutoff_date,
+        max(case when feature_date_role = 'backtest' then feature_date end) as validation_cutoff_date
+    from {{ ref('int_feature_dates') }}
+)
+
+select
+    runs.*,
+    dates.training_cutoff_date,
+    dates.validation_cutoff_date,
+    '{{ invocation_id }}' as dbt_invocation_id,
+    {{ dbt.current_timestamp() }} as trained_at
+from runs
+cross join dates
+{% if is_incremental() %}
+where not exists (
+    select 1 from {{ this }} as logged
+    where logged.target = runs.target and logged.model_version = runs.model_version
+)
+{% endif %}

@@ -1,0 +1,258 @@
+"""Training and validating the latent-label models (churn risk, lifecycle stage, value tier).
+
+The dbt Python models ``ml_label_model_*`` are thin wrappers around :func:`train_label_models`.
+Inputs are the standardised feature vectors (one row per customer and feature date) and the
+training labels (one row per customer, labelled feature date and target) built in SQL.
+
+Protocol, per target (time-based holdout, no leakage):
+
+1. **validate**: fit on the ``backtest`` rows (features at as_of − 2h, labels in the next h
+   days) and evaluate on the ``training`` rows (features at as_of − h, labels in the last h
+   days), next to the baselines the model must beat:
+   - ``majority_class``: always the most frequent training class (class shares as probabilities);
+   - ``rule_carried_forward``: the label observed in the window *before* the feature date
+     (for lifecycle stage, the rule stage at the feature date) — "nothing changes";
+   - ``recency_rank`` (churn only): ranking by days since the last order (ROC AUC).
+2. **final**: fit on the ``training`` rows; its parameters score the customers at as_of_date
+   (in SQL, from the stored parameters; see :mod:`customer_activation.classifier`).
+
+Training rows are sampled down to ``max_training_rows`` (seeded, stratified by label) so
+training is bounded at any customer count. Manual labels carry ``manual_weight`` as
+sample weight (rule and observed labels 1).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from customer_activation.classifier import (
+    FittedLabelModel,
+    fit_label_model,
+    scoring_parameters,
+)
+from customer_activation.metrics import (
+    calibration_table,
+    label_metrics,
+    multiclass_metrics,
+    prior_proba,
+    ranking_auc,
+)
+
+ID = "customer_id"
+ROLE = "feature_date_role"
+TARGETS = ("churn_risk", "lifecycle_stage", "value_tier")
+METRIC_NAMES = ("accuracy", "macro_f1", "roc_auc_ovr", "log_loss", "brier")
+
+
+@dataclass
+class LabelModelSettings:
+    """Knobs of the label models (dbt vars reach them through the model config)."""
+
+    C: float = 1.0
+    manual_weight: float = 3.0
+    max_training_rows: int = 200_000
+    min_rows: int = 50
+    random_state: int = 0
+    max_iter: int = 1000
+
+
+@dataclass
+class LabelModelResults:
+    """Every table the label models produce, as DataFrames."""
+
+    parameters: pd.DataFrame
+    metrics: pd.DataFrame
+    calibration: pd.DataFrame
+    runs: pd.DataFrame
+
+    def stacked(self) -> pd.DataFrame:
+        """All four tables in one long frame with a ``result_kind`` column (parameters,
+        metrics, calibration, runs) and the union of their columns, so one dbt Python
+        model can return everything from a single fit; SQL models split it again."""
+        frames = []
+        for kind in ("parameters", "metrics", "calibration", "runs"):
+            frame = getattr(self, kind).copy()
+            frame.insert(0, "result_kind", kind)
+            frames.append(frame)
+        out = pd.concat(frames, ignore_index=True, sort=False)
+        for column in out.columns:
+            if out[column].dtype == object:
+                out[column] = out[column].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+        return out
+
+
+def _sample(frame: pd.DataFrame, max_rows: int, random_state: int) -> pd.DataFrame:
+    """At most ``max_rows`` rows, stratified by label, deterministic for a seed."""
+    if len(frame) <= max_rows:
+        return frame
+    share = max_rows / len(frame)
+    parts = []
+    for label, group in frame.groupby("label", sort=True):
+        n = max(1, int(round(len(group) * share)))
+        parts.append(group.sample(n=min(n, len(group)), random_state=random_state))
+    return pd.concat(parts).sort_values(ID, kind="stable")
+
+
+def _labelled(vectors: pd.DataFrame, labels: pd.DataFrame, target: str, role: str,
+              feature_cols: list[str]) -> pd.DataFrame:
+    lab = labels.loc[(labels["target"] == target) & (labels[ROLE] == role),
+                     [ID, "label", "label_source"]]
+    vec = vectors.loc[vectors[ROLE] == role, [ID, *feature_cols]]
+    out = vec.merge(lab, on=ID, how="inner").sort_values(ID, kind="stable").reset_index(drop=True)
+    return out
+
+
+def _weights(frame: pd.DataFrame, manual_weight: float) -> np.ndarray:
+    return np.where(frame["label_source"].to_numpy() == "manual", manual_weight, 1.0)
+
+
+def _fit(frame: pd.DataFrame, feature_cols: list[str], target: str,
+         settings: LabelModelSettings) -> FittedLabelModel:
+    sample = _sample(frame, settings.max_training_rows, settings.random_state)
+    return fit_label_model(
+        sample[feature_cols], sample["label"], sample_weight=_weights(sample, settings.manual_weight),
+        C=settings.C, random_state=settings.random_state, max_iter=settings.max_iter,
+        min_rows=settings.min_rows, target=target)
+
+
+def _proba_on(model: FittedLabelModel, X: pd.DataFrame, classes: list[Any]) -> np.ndarray:
+    """Model probabilities aligned to ``classes`` (0 for classes the model never saw)."""
+    out = np.zeros((len(X), len(classes)))
+    if not model.classes or len(X) == 0:
+        return out
+    proba = model.predict_proba(X)
+    for j, c in enumerate(model.classes):
+        out[:, classes.index(c)] = proba[:, j]
+    return out
+
+
+def _metric_rows(target: str, model_name: str, values: dict[str, Any], version: str | None,
+                 reason: str | None) -> list[dict[str, Any]]:
+    rows = []
+    for metric in METRIC_NAMES:
+        value = values.get(metric)
+        rows.append({
+            "target": target, "model": model_name, "model_version": version, "metric": metric,
+            "value": None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value),
+            "n_eval": int(values.get("n", 0) or 0),
+            "reason": reason or (values.get("roc_auc_note") if metric == "roc_auc_ovr" else None),
+        })
+    return rows
+
+
+def train_label_models(
+    vectors: pd.DataFrame,
+    labels: pd.DataFrame,
+    feature_cols: list[str],
+    *,
+    carried_forward: pd.DataFrame | None = None,
+    recency: pd.DataFrame | None = None,
+    settings: LabelModelSettings | None = None,
+    targets: tuple[str, ...] = TARGETS,
+    class_order: dict[str, list[str]] | None = None,
+) -> LabelModelResults:
+    """Validate and fit one model per target; see the module docstring for the protocol.
+
+    ``carried_forward``: (customer_id, target, label) — the baseline label for the
+    ``training`` rows. ``recency``: (customer_id, recency_days) at the training feature date,
+    for the churn ranking baseline. ``class_order``: preferred class order per target.
+    """
+    settings = settings or LabelModelSettings()
+    params_frames, metric_rows, calib_frames, run_rows = [], [], [], []
+    for target in targets:
+        backtest = _labelled(vectors, labels, target, "backtest", feature_cols)
+        holdout = _labelled(vectors, labels, target, "training", feature_cols)
+        seen = set(backtest["label"]).union(holdout["label"])
+        preferred = (class_order or {}).get(target, [])
+        classes = [c for c in preferred if c in seen] + sorted(seen - set(preferred))
+
+        # 1. validation on the time-based holdout
+        validation = _fit(backtest, feature_cols, target, settings)
+        y_true = holdout["label"].to_numpy(dtype=object)
+        reason = None if validation.status == "ok" else validation.reason
+        if len(holdout) == 0:
+            reason = "no labelled rows at the training date to evaluate on"
+        if len(holdout) and len(classes):
+            proba = _proba_on(validation, holdout[feature_cols], classes)
+            lr_values = multiclass_metrics(y_true, proba, classes)
+            metric_rows += _metric_rows(target, "logistic_regression", lr_values, validation.version, reason)
+            calib = calibration_table(y_true, proba, classes, n_bins=10)
+            calib.insert(0, "model_version", validation.version)
+            calib.insert(0, "target", target)
+            calib_frames.append(calib)
+
+            majority = prior_proba(backtest["label"].to_numpy(dtype=object), classes, len(holdout))
+            metric_rows += _metric_rows(target, "majority_class",
+                                        multiclass_metrics(y_true, majority, classes), None, None)
+            if carried_forward is not None:
+                cf = carried_forward.loc[carried_forward["target"] == target, [ID, "label"]]
+                cf = holdout[[ID]].merge(cf, on=ID, how="left")["label"]
+                # a customer with no earlier label gets the majority class
+                fallback = classes[int(np.argmax(majority[0]))]
+                y_cf = cf.where(cf.notna(), fallback).to_numpy(dtype=object)
+                metric_rows += _metric_rows(target, "rule_carried_forward",
+                                            label_metrics(y_true, y_cf, classes), None, None)
+            if target == "churn_risk" and recency is not None and "churned" in classes:
+                r = holdout[[ID]].merge(recency, on=ID, how="left")["recency_days"]
+                # never-purchased customers rank as the most lapsed
+                score = r.fillna(r.max() + 1 if r.notna().any() else 0).to_numpy(dtype=float)
+                auc = ranking_auc((y_true == "churned").astype(int), score)
+                metric_rows.append({"target": target, "model": "recency_rank", "model_version": None,
+                                    "metric": "roc_auc_ovr", "value": None if np.isnan(auc) else float(auc),
+                                    "n_eval": len(holdout), "reason": None})
+        else:
+            metric_rows += _metric_rows(target, "logistic_regression", {"n": 0}, validation.version,
+                                        reason or "no classes to evaluate")
+
+        # 2. final model for scoring at as_of_date
+        final = _fit(holdout, feature_cols, target, settings)
+        params = scoring_parameters(final)
+        params.insert(0, "target", target)
+        params["status"] = final.status
+        params["reason"] = final.reason or None
+        params_frames.append(params)
+        balance = holdout["label"].value_counts().sort_index()
+        run_rows.append({
+            "target": target,
+            "model_version": final.version,
+            "validation_model_version": validation.version,
+            "status": final.status,
+            "reason": final.reason or None,
+            "n_train_rows": int(final.n_train),
+            "n_validation_train_rows": int(validation.n_train),
+            "n_holdout_rows": int(len(holdout)),
+            "n_manual_labels": int((holdout["label_source"] == "manual").sum()),
+            "class_balance": json.dumps({str(k): int(v) for k, v in balance.items()}),
+            "parameters": json.dumps({**final.params, "manual_weight": settings.manual_weight,
+                                      "max_training_rows": settings.max_training_rows}, sort_keys=True),
+            "n_features": len(feature_cols),
+        })
+
+    metrics = pd.DataFrame(metric_rows)
+    runs = pd.DataFrame(run_rows)
+    runs["library_versions"] = json.dumps(library_versions(), sort_keys=True)
+    if len(metrics):
+        lr = metrics[metrics["model"] == "logistic_regression"].set_index(["target", "metric"])["value"]
+        runs["holdout_metrics"] = [
+            json.dumps({m: (None if pd.isna(lr.get((t, m))) else round(float(lr.get((t, m))), 6))
+                        for m in METRIC_NAMES if (t, m) in lr.index}, sort_keys=True)
+            for t in runs["target"]]
+    parameters = pd.concat(params_frames, ignore_index=True) if params_frames else pd.DataFrame()
+    calibration = pd.concat(calib_frames, ignore_index=True) if calib_frames else pd.DataFrame(
+        columns=["target", "model_version"])
+    return LabelModelResults(parameters=parameters, metrics=metrics, calibration=calibration, runs=runs)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a model depends on, for the model-run log."""
+    import sklearn
+    import scipy
+
+    return {"python": platform.python_version(), "numpy": np.__version__, "pandas": pd.__version__,
+            "scikit-learn": sklearn.__version__, "scipy": scipy.__version__}
