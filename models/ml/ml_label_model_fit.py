@@ -14,6 +14,7 @@ def model(dbt, session):
         manual_weight=float(dbt.config.get("manual_label_weight")),
         max_training_rows=int(dbt.config.get("max_training_rows")),
         min_rows=int(dbt.config.get("min_training_rows")),
+        min_class_rows=int(dbt.config.get("min_class_rows")),
         random_state=int(dbt.config.get("random_seed")),
     )
     scaling = dbt.ref("int_feature_scaling").df().sort_values("feature_order")

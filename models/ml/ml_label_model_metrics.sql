@@ -3,13 +3,13 @@
     recency_rank for churn), evaluated on the labels of the last label_horizon_days. -#}
 with metrics as (
     select
-        target,
-        model,
-        model_version,
-        metric,
+        cast(target as {{ dbt.type_string() }}) as target,
+        cast(model as {{ dbt.type_string() }}) as model,
+        cast(model_version as {{ dbt.type_string() }}) as model_version,
+        cast(metric as {{ dbt.type_string() }}) as metric,
         cast(value as double) as value,
         cast(n_eval as bigint) as n_eval,
-        reason
+        cast(reason as {{ dbt.type_string() }}) as reason
     from {{ ref('ml_label_model_fit') }}
     where result_kind = 'metrics'
 ),

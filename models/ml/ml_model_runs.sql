@@ -6,20 +6,20 @@
 
 with runs as (
     select
-        target,
-        model_version,
-        validation_model_version,
-        status as model_status,
-        reason as model_reason,
+        cast(target as {{ dbt.type_string() }}) as target,
+        cast(model_version as {{ dbt.type_string() }}) as model_version,
+        cast(validation_model_version as {{ dbt.type_string() }}) as validation_model_version,
+        cast(status as {{ dbt.type_string() }}) as model_status,
+        cast(reason as {{ dbt.type_string() }}) as model_reason,
         cast(n_train_rows as bigint) as n_train_rows,
         cast(n_validation_train_rows as bigint) as n_validation_train_rows,
         cast(n_holdout_rows as bigint) as n_holdout_rows,
         cast(n_manual_labels as bigint) as n_manual_labels,
         cast(n_features as bigint) as n_features,
-        class_balance,
-        parameters,
-        holdout_metrics,
-        library_versions
+        cast(class_balance as {{ dbt.type_string() }}) as class_balance,
+        cast(parameters as {{ dbt.type_string() }}) as parameters,
+        cast(holdout_metrics as {{ dbt.type_string() }}) as holdout_metrics,
+        cast(library_versions as {{ dbt.type_string() }}) as library_versions
     from {{ ref('ml_label_model_fit') }}
     where result_kind = 'runs'
 ),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,7 @@ class LabelModelSettings:
     manual_weight: float = 3.0
     max_training_rows: int = 200_000
     min_rows: int = 50
+    min_class_rows: int = 10
     random_state: int = 0
     max_iter: int = 1000
 
@@ -70,6 +71,7 @@ class LabelModelResults:
     metrics: pd.DataFrame
     calibration: pd.DataFrame
     runs: pd.DataFrame
+    models: dict[str, FittedLabelModel] = field(default_factory=dict)
 
     def stacked(self) -> pd.DataFrame:
         """All four tables in one long frame with a ``result_kind`` column (parameters,
@@ -112,8 +114,20 @@ def _weights(frame: pd.DataFrame, manual_weight: float) -> np.ndarray:
     return np.where(frame["label_source"].to_numpy() == "manual", manual_weight, 1.0)
 
 
+def _drop_rare_classes(frame: pd.DataFrame, min_class_rows: int) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of classes with at least ``min_class_rows`` labels, and the classes dropped.
+
+    With balanced class weights a class seen twice would weigh as much as a class seen
+    thousands of times and be predicted from noise; such classes are left out of training
+    (and said so in the run log) until enough labels exist."""
+    counts = frame["label"].value_counts()
+    rare = sorted(str(c) for c in counts[counts < min_class_rows].index)
+    return frame[~frame["label"].isin(rare)], rare
+
+
 def _fit(frame: pd.DataFrame, feature_cols: list[str], target: str,
          settings: LabelModelSettings) -> FittedLabelModel:
+    frame, _ = _drop_rare_classes(frame, settings.min_class_rows)
     sample = _sample(frame, settings.max_training_rows, settings.random_state)
     return fit_label_model(
         sample[feature_cols], sample["label"], sample_weight=_weights(sample, settings.manual_weight),
@@ -165,6 +179,7 @@ def train_label_models(
     """
     settings = settings or LabelModelSettings()
     params_frames, metric_rows, calib_frames, run_rows = [], [], [], []
+    models: dict[str, FittedLabelModel] = {}
     for target in targets:
         backtest = _labelled(vectors, labels, target, "backtest", feature_cols)
         holdout = _labelled(vectors, labels, target, "training", feature_cols)
@@ -212,6 +227,8 @@ def train_label_models(
 
         # 2. final model for scoring at as_of_date
         final = _fit(holdout, feature_cols, target, settings)
+        models[target] = final
+        _, rare = _drop_rare_classes(holdout, settings.min_class_rows)
         params = scoring_parameters(final)
         params.insert(0, "target", target)
         params["status"] = final.status
@@ -223,14 +240,18 @@ def train_label_models(
             "model_version": final.version,
             "validation_model_version": validation.version,
             "status": final.status,
-            "reason": final.reason or None,
+            "reason": "; ".join(filter(None, [
+                final.reason,
+                f"classes with fewer than {settings.min_class_rows} labels left out of training: {', '.join(rare)}"
+                if rare else ""])) or None,
             "n_train_rows": int(final.n_train),
             "n_validation_train_rows": int(validation.n_train),
             "n_holdout_rows": int(len(holdout)),
             "n_manual_labels": int((holdout["label_source"] == "manual").sum()),
             "class_balance": json.dumps({str(k): int(v) for k, v in balance.items()}),
             "parameters": json.dumps({**final.params, "manual_weight": settings.manual_weight,
-                                      "max_training_rows": settings.max_training_rows}, sort_keys=True),
+                                      "max_training_rows": settings.max_training_rows,
+                                      "min_class_rows": settings.min_class_rows}, sort_keys=True),
             "n_features": len(feature_cols),
         })
 
@@ -246,7 +267,8 @@ def train_label_models(
     parameters = pd.concat(params_frames, ignore_index=True) if params_frames else pd.DataFrame()
     calibration = pd.concat(calib_frames, ignore_index=True) if calib_frames else pd.DataFrame(
         columns=["target", "model_version"])
-    return LabelModelResults(parameters=parameters, metrics=metrics, calibration=calibration, runs=runs)
+    return LabelModelResults(parameters=parameters, metrics=metrics, calibration=calibration, runs=runs,
+                             models=models)
 
 
 def library_versions() -> dict[str, str]:
