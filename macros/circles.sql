@@ -9,8 +9,8 @@
                                the circle kind (majority of the summed weight), not membership
     circle_max_iterations      label-propagation passes (default 20); components wider than
                                this are flagged is_converged = false
-    circle_referrer_column     which end of a referral link is the referrer: 'customer_id'
-                               (default) or 'linked_customer_id'
+    circle_referrer_column     which end of a referral link is the referrer: 'linked_customer_id'
+                               (the data contract: customer_id was referred by linked_customer_id) or 'customer_id'
     circle_active_days         a member is active with a completed order in the last N days (90)
     circle_lapsed_days         a member is lapsed with no completed order for more than N days,
                                or never (180)
@@ -29,7 +29,7 @@
       'circle_link_types': ['referral', 'household', 'group', 'social', 'unspecified'],
       'circle_link_weights': {},
       'circle_max_iterations': 20,
-      'circle_referrer_column': 'customer_id',
+      'circle_referrer_column': 'linked_customer_id',
       'circle_active_days': 90,
       'circle_lapsed_days': 180,
       'circle_growth_days': 90,

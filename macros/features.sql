@@ -54,11 +54,11 @@
   {%- if execute -%}
     {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
     {#- circle features (int_customer_features joins int_customer_circle) -#}
-  {%- if 'circle_size' in columns -%}{%- for name, transform in [('circle_size', 'log_z'), ('circle_active_share', 'z'), ('circle_median_monetary', 'log_z'),
+  {%- for name, transform in [('circle_size', 'log_z'), ('circle_active_share', 'z'), ('circle_median_monetary', 'log_z'),
                                ('circle_monetary_percentile', 'z'), ('circle_frequency_percentile', 'z'),
                                ('circle_degree', 'log_z'), ('circle_referrals_made', 'log_z')] -%}
     {%- do features.append({'name': name, 'group': 'circle', 'transform': transform}) -%}
-    {%- endfor -%}{%- endif -%}
+    {%- endfor -%}
     {%- for column in columns if column.startswith('interest_') -%}
       {%- do features.append({'name': column, 'group': 'interest', 'transform': 'z'}) -%}
     {%- endfor -%}

@@ -25,6 +25,14 @@ event_stats as (
     select * from {{ ref('int_customer_event_stats') }}
 ),
 
+customer_circle as (
+    select * from {{ ref('int_customer_circle') }}
+),
+
+circle_stats as (
+    select * from {{ ref('int_circle_stats') }}
+),
+
 top_interests as (
     select * from {{ ref('int_customer_top_interests') }}
 ),
@@ -100,7 +108,18 @@ final as (
         -- interests
         top_interests.dominant_interest,
         coalesce(top_interests.n_stable_interests, 0) as n_stable_interests,
-        coalesce(top_interests.n_categories, 0) as n_interest_categories
+        coalesce(top_interests.n_categories, 0) as n_interest_categories,
+
+        -- circle (community)
+        customer_circle.circle_id,
+        customer_circle.circle_kind,
+        customer_circle.circle_size,
+        circle_stats.active_share as circle_active_share,
+        circle_stats.median_monetary as circle_median_monetary,
+        customer_circle.monetary_percentile_in_circle as circle_monetary_percentile,
+        customer_circle.frequency_percentile_in_circle as circle_frequency_percentile,
+        customer_circle.degree as circle_degree,
+        customer_circle.referrals_made as circle_referrals_made
         {%- for category in categories %},
         coalesce(interest_shares.interest_{{ slugify(category) }}, 0) as interest_{{ slugify(category) }}
         {%- endfor %}
@@ -119,6 +138,12 @@ final as (
     left join top_interests
         on population.customer_id = top_interests.customer_id
         and population.feature_date_role = top_interests.feature_date_role
+    left join customer_circle
+        on population.customer_id = customer_circle.customer_id
+        and population.feature_date_role = customer_circle.feature_date_role
+    left join circle_stats
+        on customer_circle.circle_id = circle_stats.circle_id
+        and customer_circle.feature_date_role = circle_stats.feature_date_role
     left join interest_shares
         on population.customer_id = interest_shares.customer_id
         and population.feature_date_role = interest_shares.feature_date_role

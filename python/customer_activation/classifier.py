@@ -174,7 +174,8 @@ def fit_label_model(
     """Fit the label model on the labelled rows of ``X``.
 
     Rows whose label is missing are dropped (they carry no training signal); every
-    column of ``X`` is a feature; ``y`` and ``sample_weight`` align with ``X`` by position. ``sample_weight`` (e.g. from
+    column of ``X`` is a feature; ``y`` and ``sample_weight`` align with ``X`` by
+    position. ``sample_weight`` (e.g. from
     :func:`manual_label_weights`) multiplies the balanced class weights.
 
     Outcomes:

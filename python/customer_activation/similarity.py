@@ -15,9 +15,9 @@ O(n_queries x n_donors x dims). With the number of donors capped (``max_donors``
 cost is linear in the number of customers. The search is exact, not approximate.
 
 The search runs with BLAS limited to one thread (``threadpoolctl``): the matrix products
-are small (batch x dims by dims x 512), so extra BLAS threads mostly add synchronisation,
-and on a busy machine (dbt running several models at once) they made the search 2-3x
-slower in our measurements.
+are small (batch x dims by dims x 512), so extra BLAS threads mostly add synchronisation.
+On an idle 2-core machine two threads were ~13% faster; on a busy one (dbt running
+several models at once) they were ~1.8x slower, so one thread is the predictable choice.
 """
 
 from __future__ import annotations
@@ -235,9 +235,10 @@ class SimilarityImputer(BaseEstimator):
     def predict(self, X: Any) -> pd.DataFrame:
         """Columns ``value``, ``confidence``, ``n_neighbors``; index of ``X`` if a frame."""
         check_is_fitted(self, "donors_")
-        Xn = l2_normalize(X)
-        index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(Xn.shape[0])
-        n = Xn.shape[0]
+        if not isinstance(X, pd.DataFrame):
+            X = np.asarray(X, dtype=float)
+        index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(X.shape[0])
+        n = X.shape[0]
         conf = np.full(n, np.nan)
         nn = np.zeros(n, dtype=np.int64)
         if self.kind == NUMERIC:
@@ -245,16 +246,20 @@ class SimilarityImputer(BaseEstimator):
         else:
             value = np.full(n, None, dtype=object)
         with threadpool_limits(limits=1, user_api="blas"):
-            self._predict_into(Xn, value, conf, nn)
+            for start in range(0, n, self.batch_size):
+                stop = min(start + self.batch_size, n)
+                rows = X.iloc[start:stop] if isinstance(X, pd.DataFrame) else X[start:stop]
+                self._predict_batch(l2_normalize(rows), start, value, conf, nn)
         return pd.DataFrame({"value": value, "confidence": conf, "n_neighbors": nn}, index=index)
 
-    def _predict_into(
-        self, Xn: np.ndarray, value: np.ndarray, conf: np.ndarray, nn: np.ndarray
+    def _predict_batch(
+        self, Xn: np.ndarray, offset: int, value: np.ndarray, conf: np.ndarray, nn: np.ndarray
     ) -> None:
-        """Fill ``value``, ``conf`` and ``nn`` in place from the batched search."""
-        for start, stop, sims, idx in cosine_topk(Xn, self.donors_, self.k, self.batch_size):
+        """Fill rows ``offset:offset + len(Xn)`` of ``value``, ``conf`` and ``nn`` in place."""
+        for s0, s1, sims, idx in cosine_topk(Xn, self.donors_, self.k, self.batch_size):
             if idx.shape[1] == 0:
                 continue
+            start, stop = offset + s0, offset + s1
             w = np.maximum(sims.astype(np.float64), 0.0)
             zero = w.sum(axis=1) <= 0
             w[zero] = 1.0
