@@ -146,6 +146,15 @@ def _proba_on(model: FittedLabelModel, X: pd.DataFrame, classes: list[Any]) -> n
     return out
 
 
+def _safe_metrics(fn, *args) -> dict[str, Any]:
+    """Metrics, or NaNs with the reason when the evaluation set cannot support them
+    (e.g. a degenerate model on a handful of rows)."""
+    try:
+        return fn(*args)
+    except ValueError as exc:
+        return {"n": len(args[0]), "reason": f"metrics undefined: {exc}"}
+
+
 def _metric_rows(target: str, model_name: str, values: dict[str, Any], version: str | None,
                  reason: str | None) -> list[dict[str, Any]]:
     rows = []
@@ -155,7 +164,7 @@ def _metric_rows(target: str, model_name: str, values: dict[str, Any], version: 
             "target": target, "model": model_name, "model_version": version, "metric": metric,
             "value": None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value),
             "n_eval": int(values.get("n", 0) or 0),
-            "reason": reason or (values.get("roc_auc_note") if metric == "roc_auc_ovr" else None),
+            "reason": reason or values.get("reason") or (values.get("roc_auc_note") if metric == "roc_auc_ovr" else None),
         })
     return rows
 
@@ -195,8 +204,10 @@ def train_label_models(
             reason = "no labelled rows at the training date to evaluate on"
         if len(holdout) and len(classes):
             proba = _proba_on(validation, holdout[feature_cols], classes)
-            lr_values = multiclass_metrics(y_true, proba, classes)
+            lr_values = _safe_metrics(multiclass_metrics, y_true, proba, classes)
             metric_rows += _metric_rows(target, "logistic_regression", lr_values, validation.version, reason)
+            if model_ok := (validation.status == "ok"):
+                pass
             calib = calibration_table(y_true, proba, classes, n_bins=10)
             calib.insert(0, "model_version", validation.version)
             calib.insert(0, "target", target)
@@ -204,7 +215,7 @@ def train_label_models(
 
             majority = prior_proba(backtest["label"].to_numpy(dtype=object), classes, len(holdout))
             metric_rows += _metric_rows(target, "majority_class",
-                                        multiclass_metrics(y_true, majority, classes), None, None)
+                                        _safe_metrics(multiclass_metrics, y_true, majority, classes), None, None)
             if carried_forward is not None:
                 cf = carried_forward.loc[carried_forward["target"] == target, [ID, "label"]]
                 cf = holdout[[ID]].merge(cf, on=ID, how="left")["label"]
@@ -212,7 +223,7 @@ def train_label_models(
                 fallback = classes[int(np.argmax(majority[0]))]
                 y_cf = cf.where(cf.notna(), fallback).to_numpy(dtype=object)
                 metric_rows += _metric_rows(target, "rule_carried_forward",
-                                            label_metrics(y_true, y_cf, classes), None, None)
+                                            _safe_metrics(label_metrics, y_true, y_cf, classes), None, None)
             if target == "churn_risk" and recency is not None and "churned" in classes:
                 r = holdout[[ID]].merge(recency, on=ID, how="left")["recency_days"]
                 # never-purchased customers rank as the most lapsed
