@@ -206,8 +206,6 @@ def train_label_models(
             proba = _proba_on(validation, holdout[feature_cols], classes)
             lr_values = _safe_metrics(multiclass_metrics, y_true, proba, classes)
             metric_rows += _metric_rows(target, "logistic_regression", lr_values, validation.version, reason)
-            if model_ok := (validation.status == "ok"):
-                pass
             calib = calibration_table(y_true, proba, classes, n_bins=10)
             calib.insert(0, "model_version", validation.version)
             calib.insert(0, "target", target)
