@@ -4,6 +4,7 @@ A thin wrapper around customer_activation.label_models.train_label_models; the S
 ml_label_model_parameters / _metrics / _calibration and ml_model_runs split it by result_kind."""
 import json
 
+from customer_activation.model_io import to_frame
 from customer_activation.label_models import LabelModelSettings, train_label_models
 
 
@@ -17,11 +18,11 @@ def model(dbt, session):
         min_class_rows=int(dbt.config.get("min_class_rows")),
         random_state=int(dbt.config.get("random_seed")),
     )
-    scaling = dbt.ref("int_feature_scaling").df().sort_values("feature_order")
+    scaling = to_frame(dbt.ref("int_feature_scaling")).sort_values("feature_order")
     feature_cols = scaling["feature_name"].tolist()
-    vectors = dbt.ref("int_customer_feature_vectors").df()
-    labels = dbt.ref("ml_training_labels").df()
-    rfm = dbt.ref("int_customer_rfm").df()
+    vectors = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role in ('backtest', 'training')")
+    labels = to_frame(dbt.ref("ml_training_labels"))
+    rfm = to_frame(dbt.ref("int_customer_rfm"), "feature_date_role = 'training'", ["customer_id", "feature_date_role", "recency_days"])
     # baseline "nothing changes": the label of the window before the training date
     carried_forward = labels.loc[labels["feature_date_role"] == "backtest", ["customer_id", "target", "rule_label"]]
     carried_forward = carried_forward.rename(columns={"rule_label": "label"})

@@ -39,6 +39,7 @@ __all__ = [
     "evaluate_imputation",
     "impute_attributes",
     "l2_normalize",
+    "lookalike_audiences",
     "lookalikes",
 ]
 
@@ -159,6 +160,12 @@ class SimilarityImputer(BaseEstimator):
         similarity-weighted mean.
     random_state:
         Seed of the donor sample.
+    group_weight:
+        Share of the vote given to the customer's group (e.g. the link circle: household,
+        referral, ...) when ``groups`` are passed to ``fit`` and ``predict``: every known
+        member of the query's group votes with equal weight, and the group's vote counts
+        ``group_weight`` against ``1 - group_weight`` for the k feature neighbours. Queries
+        without a group, or whose group has no known member, use the neighbours only.
 
     Algorithm
     ---------
@@ -172,6 +179,10 @@ class SimilarityImputer(BaseEstimator):
     - numeric: ``value`` is the weighted mean; ``confidence`` is
       ``clip(1 - weighted_std / donor_std, 0, 1)``: 1 when the neighbours agree exactly,
       0 when they are as spread as all donors.
+
+    With groups, both votes are normalised to weights summing to ``1 - group_weight`` (the
+    neighbours) and ``group_weight`` (the group's known members, equal weights), and value and
+    confidence are computed as above over the union.
 
     Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size x 512 +
     max_donors x dims) memory, i.e. linear in the number of customers scored.
@@ -192,19 +203,27 @@ class SimilarityImputer(BaseEstimator):
         batch_size: int = 4096,
         kind: str = CATEGORICAL,
         random_state: int | None = 0,
+        group_weight: float = 0.5,
     ) -> None:
         self.k = k
         self.max_donors = max_donors
         self.batch_size = batch_size
         self.kind = kind
         self.random_state = random_state
+        self.group_weight = group_weight
 
-    def fit(self, X: Any, y: Any) -> SimilarityImputer:
-        """Keep (a stratified sample of) the rows of ``X`` whose ``y`` is known as donors."""
+    def fit(self, X: Any, y: Any, groups: Any = None) -> SimilarityImputer:
+        """Keep (a stratified sample of) the rows of ``X`` whose ``y`` is known as donors.
+
+        ``groups`` (optional, one per row, missing = no group): every row with a known ``y``
+        and a group votes for the other members of its group (not sampled).
+        """
         if self.kind not in (CATEGORICAL, NUMERIC):
             raise ValueError(f"kind must be {CATEGORICAL!r} or {NUMERIC!r}, got {self.kind!r}")
         if self.k < 1 or self.max_donors < 1 or self.batch_size < 1:
             raise ValueError("k, max_donors and batch_size must be >= 1")
+        if not 0.0 <= self.group_weight <= 1.0:
+            raise ValueError(f"group_weight must be within [0, 1], got {self.group_weight!r}")
         if not isinstance(X, pd.DataFrame):
             X = np.asarray(X, dtype=float)
         n_rows = X.shape[0]
@@ -230,10 +249,32 @@ class SimilarityImputer(BaseEstimator):
         self.n_donors_ = len(chosen)
         if self.kind == NUMERIC:
             self.donor_std_ = float(np.std(self.donor_values_)) if len(chosen) else 0.0
+        self.group_votes_ = None
+        if groups is not None:
+            g = pd.Series(groups).reset_index(drop=True)
+            if len(g) != n_rows:
+                raise ValueError("groups must have one value per row of X")
+            g_known = g.iloc[known].to_numpy(dtype=object)
+            has_group = pd.notna(g_known)
+            self.group_votes_ = pd.DataFrame({
+                "group": g_known[has_group], "value": values[has_group]})
         return self
 
-    def predict(self, X: Any) -> pd.DataFrame:
-        """Columns ``value``, ``confidence``, ``n_neighbors``; index of ``X`` if a frame."""
+    def _group_members(self, groups: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, donor value) pairs: the known members of each query's group."""
+        if self.group_votes_ is None or groups is None or self.group_weight <= 0:
+            return np.zeros(0, np.int64), np.zeros(0)
+        g = pd.Series(groups).reset_index(drop=True)
+        if len(g) != n:
+            raise ValueError("groups must have one value per row of X")
+        queries = pd.DataFrame({"row": np.arange(n), "group": g.to_numpy(dtype=object)})
+        pairs = queries.dropna(subset=["group"]).merge(self.group_votes_, on="group")
+        pairs = pairs.sort_values("row", kind="stable")
+        return pairs["row"].to_numpy(np.int64), pairs["value"].to_numpy()
+
+    def predict(self, X: Any, groups: Any = None) -> pd.DataFrame:
+        """Columns ``value``, ``confidence``, ``n_neighbors``, ``n_group_neighbors``; index
+        of ``X`` if a frame. ``groups``: the group of each row of ``X`` (see ``fit``)."""
         check_is_fitted(self, "donors_")
         if not isinstance(X, pd.DataFrame):
             X = np.asarray(X, dtype=float)
@@ -241,47 +282,80 @@ class SimilarityImputer(BaseEstimator):
         n = X.shape[0]
         conf = np.full(n, np.nan)
         nn = np.zeros(n, dtype=np.int64)
+        n_group = np.zeros(n, dtype=np.int64)
         if self.kind == NUMERIC:
             value: np.ndarray = np.full(n, np.nan)
         else:
             value = np.full(n, None, dtype=object)
+        member_rows, member_values = self._group_members(groups, n)
+        bounds = np.searchsorted(member_rows, np.arange(0, n + self.batch_size, self.batch_size))
         with threadpool_limits(limits=1, user_api="blas"):
-            for start in range(0, n, self.batch_size):
+            for b_i, start in enumerate(range(0, n, self.batch_size)):
                 stop = min(start + self.batch_size, n)
                 rows = X.iloc[start:stop] if isinstance(X, pd.DataFrame) else X[start:stop]
-                self._predict_batch(l2_normalize(rows), start, value, conf, nn)
-        return pd.DataFrame({"value": value, "confidence": conf, "n_neighbors": nn}, index=index)
+                lo, hi = bounds[b_i], bounds[b_i + 1]
+                members = (member_rows[lo:hi] - start, member_values[lo:hi])
+                self._predict_batch(l2_normalize(rows), start, members, value, conf, nn, n_group)
+        return pd.DataFrame({"value": value, "confidence": conf, "n_neighbors": nn,
+                             "n_group_neighbors": n_group}, index=index)
 
     def _predict_batch(
-        self, Xn: np.ndarray, offset: int, value: np.ndarray, conf: np.ndarray, nn: np.ndarray
+        self, Xn: np.ndarray, offset: int, members: tuple[np.ndarray, np.ndarray],
+        value: np.ndarray, conf: np.ndarray, nn: np.ndarray, n_group: np.ndarray,
     ) -> None:
-        """Fill rows ``offset:offset + len(Xn)`` of ``value``, ``conf`` and ``nn`` in place."""
-        for s0, s1, sims, idx in cosine_topk(Xn, self.donors_, self.k, self.batch_size):
-            if idx.shape[1] == 0:
-                continue
-            start, stop = offset + s0, offset + s1
-            w = np.maximum(sims.astype(np.float64), 0.0)
-            zero = w.sum(axis=1) <= 0
-            w[zero] = 1.0
-            nn[start:stop] = idx.shape[1]
-            vals = self.donor_values_[idx]
-            if self.kind == NUMERIC:
-                wsum = w.sum(axis=1)
-                mean = (w * vals).sum(axis=1) / wsum
-                std = np.sqrt((w * (vals - mean[:, None]) ** 2).sum(axis=1) / wsum)
-                value[start:stop] = mean
-                if self.donor_std_ > 0:
-                    conf[start:stop] = np.clip(1.0 - std / self.donor_std_, 0.0, 1.0)
-                else:
-                    conf[start:stop] = 1.0
+        """Fill rows ``offset:offset + len(Xn)`` of the outputs in place.
+
+        ``members``: (row within the batch, donor value) of the group votes, sorted by row.
+        Every vote is a (row, value, weight) triple; a row's neighbour weights sum to
+        ``1 - group_weight`` and its group weights to ``group_weight`` (1 and 0 without a
+        group), so both kinds reduce to weighted statistics over the triples.
+        """
+        b = Xn.shape[0]
+        m_rows, m_vals = members
+        g_count = np.bincount(m_rows, minlength=b)
+        alpha = np.where(g_count > 0, self.group_weight, 0.0)
+        rows_parts, vals_parts, w_parts = [], [], []
+        if self.donors_.shape[0]:
+            for s0, s1, sims, idx in cosine_topk(Xn, self.donors_, self.k, self.batch_size):
+                w = np.maximum(sims.astype(np.float64), 0.0)
+                w[w.sum(axis=1) <= 0] = 1.0
+                w = w / w.sum(axis=1, keepdims=True) * (1.0 - alpha[s0:s1, None])
+                nn[offset + s0:offset + s1] = idx.shape[1]
+                rows_parts.append(np.repeat(np.arange(s0, s1), idx.shape[1]))
+                vals_parts.append(self.donor_values_[idx].ravel())
+                w_parts.append(w.ravel())
+        else:
+            alpha = np.where(g_count > 0, 1.0, 0.0)
+        if m_rows.size:
+            rows_parts.append(m_rows)
+            vals_parts.append(m_vals)
+            w_parts.append(alpha[m_rows] / g_count[m_rows])
+        n_group[offset:offset + b] = g_count
+        if not rows_parts:
+            return
+        r = np.concatenate(rows_parts)
+        v = np.concatenate(vals_parts)
+        w = np.concatenate(w_parts)
+        wsum = np.bincount(r, weights=w, minlength=b)
+        has = wsum > 0
+        sl = slice(offset, offset + b)
+        if self.kind == NUMERIC:
+            v = v.astype(np.float64)
+            mean = np.bincount(r, weights=w * v, minlength=b) / np.where(has, wsum, 1.0)
+            var = np.bincount(r, weights=w * (v - mean[r]) ** 2, minlength=b) / np.where(has, wsum, 1.0)
+            value[sl] = np.where(has, mean, np.nan)
+            if self.donor_std_ > 0:
+                c = np.clip(1.0 - np.sqrt(var) / self.donor_std_, 0.0, 1.0)
             else:
-                n_cls = len(self.classes_)
-                b = stop - start
-                flat = (np.arange(b)[:, None] * n_cls + vals).ravel()
-                votes = np.bincount(flat, weights=w.ravel(), minlength=b * n_cls).reshape(b, n_cls)
-                best = np.argmax(votes, axis=1)
-                value[start:stop] = self.classes_[best]
-                conf[start:stop] = votes[np.arange(b), best] / votes.sum(axis=1)
+                c = np.ones(b)
+            conf[sl] = np.where(has, c, np.nan)
+        else:
+            n_cls = len(self.classes_)
+            votes = np.bincount(r * n_cls + v.astype(np.int64), weights=w,
+                                minlength=b * n_cls).reshape(b, n_cls)
+            best = np.argmax(votes, axis=1)
+            value[sl] = np.where(has, self.classes_[best], None)
+            conf[sl] = np.where(has, votes[np.arange(b), best] / np.where(has, wsum, 1.0), np.nan)
 
 
 def _decile_codes(values: np.ndarray) -> np.ndarray:
@@ -340,6 +414,32 @@ def _feature_columns(
             if c != id_col and is_numeric_dtype(features[c]) and not is_bool_dtype(features[c])]
 
 
+def _attribute_features(
+    fcols: list[str], attr: str, exclude_features: dict[str, Sequence[str]] | None
+) -> list[str]:
+    """The feature columns used for ``attr``: all but those derived from it.
+
+    ``exclude_features[attr]`` lists prefixes: a feature named ``p`` or ``p__<anything>``
+    (a one-hot column of attribute ``p``) is left out, so that the vector of a customer does
+    not reveal the value being imputed (or a value that determines it, e.g. region for city).
+    """
+    prefixes = list((exclude_features or {}).get(attr, ()))
+    return [c for c in fcols
+            if not any(c == p or c.startswith(p + "__") for p in prefixes)]
+
+
+def _groups_for(ids: pd.Series, groups: pd.DataFrame | None, id_col: str) -> pd.Series | None:
+    """The group of each id (None = no group) from a frame ``id_col``, ``group``."""
+    if groups is None:
+        return None
+    if "group" not in groups.columns or id_col not in groups.columns:
+        raise ValueError(f"groups must have columns {id_col!r} and 'group'")
+    if groups[id_col].duplicated().any():
+        raise ValueError(f"{id_col} must be unique in groups")
+    mapping = groups.set_index(id_col)["group"]
+    return ids.map(mapping).astype(object).where(lambda g: g.notna(), None).reset_index(drop=True)
+
+
 def _attribute_kind(series: pd.Series, kinds: dict[str, str] | None) -> str:
     if kinds and series.name in kinds:
         return kinds[series.name]
@@ -371,6 +471,9 @@ def impute_attributes(
     max_donors: int = 50000,
     batch_size: int = 4096,
     random_state: int | None = 0,
+    exclude_features: dict[str, Sequence[str]] | None = None,
+    groups: pd.DataFrame | None = None,
+    group_weight: float = 0.5,
 ) -> pd.DataFrame:
     """Fill unknown attributes from similar customers; observed values are never changed.
 
@@ -382,12 +485,15 @@ def impute_attributes(
     so (e.g. ``{'birth_year': 'categorical'}`` to vote on exact years).
 
     For each attribute a :class:`SimilarityImputer` is fitted on the customers with a
-    known value and predicts only customers with an unknown value and a feature row.
+    known value and predicts only customers with an unknown value and a feature row, on the
+    features not excluded for it (``exclude_features``, see :func:`_attribute_features`).
+    ``groups`` (columns ``id_col``, ``group``; e.g. link circles) adds the group vote of
+    :class:`SimilarityImputer` with weight ``group_weight``.
 
     Grain: one row per customer (in ``features`` or ``attributes``) and attribute, sorted.
     Columns: ``id_col``, ``attribute``, ``observed_value``, ``imputed_value``, ``value``
     (observed if known, else imputed), ``confidence`` (1.0 for observed values),
-    ``n_neighbors`` (0 for observed values), ``is_imputed``. Values are text so that one
+    ``n_neighbors`` and ``n_group_neighbors`` (0 for observed values), ``is_imputed``. Values are text so that one
     table holds every attribute; integer-valued numeric attributes (birth_year) are
     imputed as a rounded integer. A customer without a feature row and without an
     observed value keeps a null value.
@@ -400,7 +506,7 @@ def impute_attributes(
         attributes[[id_col, *attrs]], on=id_col, how="outer", indicator=True, sort=True
     )
     has_features = (merged["_merge"] != "right_only").to_numpy()
-    X = merged[fcols]
+    group_of = _groups_for(merged[id_col], groups, id_col)
     frames = []
     for attr in attrs:
         col = merged[attr]
@@ -414,16 +520,21 @@ def impute_attributes(
         imputed = pd.Series([None] * len(merged), dtype=object)
         conf = np.where(known, 1.0, np.nan)
         nn = np.zeros(len(merged), dtype=np.int64)
+        n_group = np.zeros(len(merged), dtype=np.int64)
         to_impute = np.flatnonzero(~target)
         donors_mask = known & has_features
         if to_impute.size and donors_mask.any():
+            X = merged[_attribute_features(fcols, attr, exclude_features)]
             imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
-                                    random_state=random_state)
-            imp.fit(X[donors_mask], col[donors_mask])
-            pred = imp.predict(X.iloc[to_impute])
+                                    random_state=random_state, group_weight=group_weight)
+            imp.fit(X[donors_mask], col[donors_mask],
+                    None if group_of is None else group_of[donors_mask])
+            pred = imp.predict(X.iloc[to_impute],
+                               None if group_of is None else group_of.iloc[to_impute])
             imputed.iloc[to_impute] = pred["value"].to_numpy(dtype=object)
             conf[to_impute] = pred["confidence"].to_numpy()
             nn[to_impute] = pred["n_neighbors"].to_numpy()
+            n_group[to_impute] = pred["n_group_neighbors"].to_numpy()
         observed_text = _to_text(col, integer_like)
         imputed_text = _to_text(imputed, integer_like)
         is_imputed = (~known) & imputed_text.notna().to_numpy()
@@ -435,12 +546,15 @@ def impute_attributes(
             "value": np.where(known, observed_text.to_numpy(), imputed_text.to_numpy()),
             "confidence": conf,
             "n_neighbors": nn,
+            "n_group_neighbors": n_group,
             "is_imputed": is_imputed,
         }))
     columns = [id_col, "attribute", "observed_value", "imputed_value", "value", "confidence",
-               "n_neighbors", "is_imputed"]
+               "n_neighbors", "n_group_neighbors", "is_imputed"]
     if not frames:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame({audience_col: pd.Series(dtype=object), id_col: pd.Series(dtype=object),
+                             "score": pd.Series(dtype=float), "rank": pd.Series(dtype="int64"),
+                             "n_seeds": pd.Series(dtype="int64"), "method": pd.Series(dtype=object)})
     return pd.concat(frames, ignore_index=True)[columns]
 
 
@@ -457,13 +571,21 @@ def evaluate_imputation(
     attribute_kinds: dict[str, str] | None = None,
     max_donors: int = 50000,
     batch_size: int = 4096,
+    exclude_features: dict[str, Sequence[str]] | None = None,
+    groups: pd.DataFrame | None = None,
+    group_weight: float = 0.5,
+    max_masked: int | None = None,
 ) -> pd.DataFrame:
     """Accuracy of similarity imputation on masked known values, against the mode.
 
     Per attribute, among customers with a feature row and a known value, a seeded share
     ``mask_share`` is hidden, stratified (per class, or per value decile for numeric
     attributes: ``round(mask_share * n_stratum)`` rows of each stratum). The rest are the
-    donors; the hidden values are imputed and compared with the truth.
+    donors; the hidden values are imputed (with the same features, ``exclude_features``,
+    ``groups`` and settings as :func:`impute_attributes`) and compared with the truth. A
+    masked row also leaves the group vote, as an unknown value would. ``max_masked`` caps
+    the masked rows per attribute (a seeded subsample of the stratified mask) to bound the
+    cost on large populations.
 
     One row per attribute: ``attribute``, ``kind``, ``n_known``, ``n_masked``, and
 
@@ -482,11 +604,14 @@ def evaluate_imputation(
     merged = features[[id_col, *fcols]].merge(
         attributes[[id_col, *attrs]], on=id_col, how="inner", sort=True
     )
+    group_of = _groups_for(merged[id_col], groups, id_col)
     rng = check_random_state(random_state)
     rows = []
     for attr in attrs:
         kind = _attribute_kind(attributes[attr].rename(attr), attribute_kinds)
-        known = merged[merged[attr].notna()]
+        known_mask = merged[attr].notna().to_numpy()
+        known = merged[known_mask]
+        known_groups = None if group_of is None else group_of[known_mask].reset_index(drop=True)
         truth = known[attr]
         if kind == NUMERIC:
             truth = pd.to_numeric(truth).astype(float)
@@ -499,15 +624,22 @@ def evaluate_imputation(
             take = int(round(mask_share * len(members)))
             if take:
                 masked[rng.choice(members, size=take, replace=False)] = True
+        if max_masked is not None and masked.sum() > max_masked:
+            keep = rng.choice(np.flatnonzero(masked), size=max_masked, replace=False)
+            masked[:] = False
+            masked[keep] = True
         row: dict[str, Any] = {"attribute": attr, "kind": kind, "n_known": len(known),
                                "n_masked": int(masked.sum()), "accuracy": np.nan,
                                "mode_baseline_accuracy": np.nan, "mae": np.nan,
                                "median_baseline_mae": np.nan, "lift": np.nan}
         if masked.any() and (~masked).any():
+            cols = _attribute_features(fcols, attr, exclude_features)
             imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
-                                    random_state=random_state)
-            imp.fit(known.loc[~masked, fcols], truth[~masked])
-            pred = imp.predict(known.loc[masked, fcols])["value"]
+                                    random_state=random_state, group_weight=group_weight)
+            imp.fit(known.loc[~masked, cols], truth[~masked],
+                    None if known_groups is None else known_groups[~masked])
+            pred = imp.predict(known.loc[masked, cols],
+                               None if known_groups is None else known_groups[masked])["value"]
             t = truth[masked]
             if kind == NUMERIC:
                 mae = float(np.mean(np.abs(pred.to_numpy(dtype=float) - t.to_numpy())))
@@ -600,3 +732,43 @@ def _lookalike_scores(
         return
     for start, stop, sims, _ in cosine_topk(Xn[candidates], Xn[seeds], k, batch_size):
         score[start:stop] = sims.mean(axis=1)
+
+
+def lookalike_audiences(
+    features: pd.DataFrame,
+    seeds: pd.DataFrame,
+    *,
+    id_col: str = "customer_id",
+    audience_col: str = "audience_name",
+    feature_cols: Sequence[str] | None = None,
+    top_n: int | None = 1000,
+    k: int = 10,
+    method: str = "knn",
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """:func:`lookalikes` for every audience of ``seeds`` (columns ``audience_col``,
+    ``id_col``; a customer may seed several audiences).
+
+    One row per audience and look-alike customer: ``audience_col``, ``id_col``, ``score``,
+    ``rank``, ``n_seeds`` (seed members with a feature row, the ones that count) and
+    ``method``. An audience none of whose seeds has a feature row gives no rows; audiences
+    are processed in sorted order, so the output is deterministic.
+    """
+    columns = [audience_col, id_col, "score", "rank", "n_seeds", "method"]
+    known = set(features[id_col])
+    frames = []
+    for name, members in seeds.groupby(audience_col, sort=True):
+        ids = [i for i in members[id_col].dropna().unique() if i in known]
+        ranked = lookalikes(features, ids, id_col=id_col, feature_cols=feature_cols,
+                            top_n=top_n, k=k, method=method, random_state=random_state)
+        if ranked.empty:
+            continue
+        ranked.insert(0, audience_col, name)
+        ranked["n_seeds"] = len(ids)
+        ranked["method"] = method
+        frames.append(ranked)
+    if not frames:
+        return pd.DataFrame({audience_col: pd.Series(dtype=object), id_col: pd.Series(dtype=object),
+                             "score": pd.Series(dtype=float), "rank": pd.Series(dtype="int64"),
+                             "n_seeds": pd.Series(dtype="int64"), "method": pd.Series(dtype=object)})
+    return pd.concat(frames, ignore_index=True)[columns]

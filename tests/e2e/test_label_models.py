@@ -103,11 +103,13 @@ def test_every_model_beats_its_baselines(demo_build):
     assert losers.empty, losers.to_string()
 
 
-def test_rebuild_gives_identical_probabilities(demo_build):
+def test_rebuild_gives_identical_probabilities(demo_build, demo_data):
     sql = "select * from ml.ml_customer_label_scores order by customer_id, target, class_index"
     before = _frame(demo_build, sql)
-    workdir = demo_build.db_path.parent
-    run_dbt(["build", "-s", "ml_label_model_fit+"], workdir, {"raw_data_path": str(workdir.parent / "data"), "as_of_date": "2026-06-30"}, check=False)
+    rebuilt = run_dbt(["build", "-s", "ml_label_model_fit+"], demo_build.db_path.parent,
+                      {"raw_data_path": str(demo_data), "as_of_date": "2026-06-30"})
+    assert any(r["unique_id"].endswith("ml_label_model_fit") and r["status"] == "success"
+               for r in rebuilt.run_results()["results"])
     after = _frame(demo_build, sql)
     pd.testing.assert_frame_equal(before, after, check_exact=True)
     runs = demo_build.query("select count(*), count(distinct model_version) from ml.ml_model_runs")[0]

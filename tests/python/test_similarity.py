@@ -160,3 +160,87 @@ def test_degenerate_inputs() -> None:
     assert (pred["value"] == "a").all() and (pred["confidence"] == 0.5).all()
     features = pd.DataFrame({"customer_id": ["a", "b"], "f": [1.0, 2.0]})
     assert lookalikes(features, []).empty
+
+
+def test_group_vote_decides_when_features_carry_no_signal() -> None:
+    """Identical feature vectors: only the group (e.g. a household circle) knows the city."""
+    n = 40
+    X = np.ones((n, 3))
+    groups = pd.Series([f"g{i % 4}" for i in range(n)])
+    city = pd.Series([CITIES[i % 4] for i in range(n)], dtype=object)
+    known = np.arange(n) >= 8  # the first 8 (two per group) are unknown
+    imp = SimilarityImputer(k=10, group_weight=0.6).fit(X[known], city[known], groups[known])
+    pred = imp.predict(X[~known], groups[~known])
+    assert list(pred["value"]) == list(city[~known])
+    # neighbours split 10 votes over the 4 cities by similarity (all equal); the group's 0.6
+    # goes to one city: confidence = 0.6 + 0.4 * share of that city among the neighbours
+    assert (pred["confidence"] > 0.6).all() and (pred["confidence"] <= 1.0).all()
+    assert (pred["n_group_neighbors"] == 8).all()
+    # without groups, or with weight 0, the group is ignored
+    alone = SimilarityImputer(k=10, group_weight=0.0).fit(X[known], city[known], groups[known])
+    assert (alone.predict(X[~known], groups[~known])["n_group_neighbors"] == 0).all()
+
+
+def test_group_vote_numeric_mixes_both_means() -> None:
+    X = np.vstack([np.eye(3)[0]] * 6 + [np.eye(3)[1]] * 6)
+    y = pd.Series([1960.0] * 6 + [2000.0] * 6)
+    groups = pd.Series(["a"] * 6 + ["b"] * 6)
+    imp = SimilarityImputer(k=6, kind="numeric", group_weight=0.5).fit(X, y, groups)
+    # a query like the first cluster, in the group of the second: half-way
+    pred = imp.predict(np.eye(3)[[0]], pd.Series(["b"]))
+    assert pred["value"].iloc[0] == pytest.approx(1980.0)
+    # same query, no group: the neighbours' mean
+    assert imp.predict(np.eye(3)[[0]], pd.Series([None]))["value"].iloc[0] == pytest.approx(1960.0)
+
+
+def test_group_weight_out_of_range_raises() -> None:
+    with pytest.raises(ValueError, match="group_weight"):
+        SimilarityImputer(group_weight=1.5).fit(np.ones((3, 2)), pd.Series(["a", "b", "a"]))
+
+
+def test_excluded_features_are_not_used_for_their_attribute() -> None:
+    """A one-hot of the attribute itself would make masked evaluation trivially perfect."""
+    features, attributes = _clustered()
+    noise = np.random.default_rng(1).normal(size=(len(features), 8))
+    features = pd.DataFrame(noise, columns=[f"f{j}" for j in range(8)]).assign(
+        customer_id=features["customer_id"])
+    truth = attributes["city"].fillna("oslo")
+    for c in CITIES:  # leaky one-hot columns: city__<value>
+        features[f"city__{c}"] = (truth == c).astype(float) * 10
+    leaky = evaluate_imputation(features, attributes, ["city"], k=5, random_state=0)
+    clean = evaluate_imputation(features, attributes, ["city"], k=5, random_state=0,
+                                exclude_features={"city": ["city"]})
+    assert leaky["accuracy"].iloc[0] == 1.0
+    assert clean["accuracy"].iloc[0] < 0.6  # noise only: near chance (0.25)
+
+
+def test_impute_attributes_with_groups_and_max_masked() -> None:
+    features, attributes = _clustered()
+    groups = pd.DataFrame({"customer_id": features["customer_id"],
+                           "group": [f"h{i // 3}" for i in range(len(features))]})
+    out = impute_attributes(features, attributes, attribute_cols=["city"], k=5, groups=groups)
+    assert {"n_group_neighbors"} <= set(out.columns)
+    imputed = out[out["is_imputed"]]
+    assert (imputed["n_neighbors"] == 5).all() and (imputed["n_group_neighbors"] >= 0).all()
+    report = evaluate_imputation(features, attributes, ["city"], k=5, groups=groups, max_masked=7)
+    assert report["n_masked"].iloc[0] == 7
+
+
+def test_lookalike_audiences_per_audience_and_empty() -> None:
+    from customer_activation.similarity import lookalike_audiences
+
+    features, _ = _clustered(n_per=20)
+    seeds = pd.DataFrame({"audience_name": ["a"] * 5 + ["b"] * 3 + ["ghost"],
+                          "customer_id": list(features["customer_id"][:5])
+                          + list(features["customer_id"][40:43]) + ["nobody"]})
+    out = lookalike_audiences(features, seeds, top_n=10, k=3)
+    assert set(out["audience_name"]) == {"a", "b"}  # "ghost" has no seed with features
+    a = out[out["audience_name"] == "a"]
+    assert list(a["rank"]) == list(range(1, 11)) and (a["n_seeds"] == 5).all()
+    # look-alikes of a cluster-0 audience come from cluster 0 (ids c0000..c0019)
+    assert (a["customer_id"] < "c0020").all()
+    assert not set(a["customer_id"]) & set(seeds["customer_id"][:5])
+    empty = lookalike_audiences(features, seeds.iloc[8:], top_n=10)
+    assert empty.empty and list(empty.columns) == ["audience_name", "customer_id", "score",
+                                                   "rank", "n_seeds", "method"]
+    assert empty["score"].dtype == float

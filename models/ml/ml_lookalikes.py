@@ -1,0 +1,22 @@
+"""Look-alike audiences: for every seed audience of ml_lookalike_seeds, the top-N other
+customers ranked by similarity to its members at as_of_date. A thin wrapper around
+customer_activation.similarity.lookalikes; settings from vars lookalike_* (see _ml.yml)."""
+import json
+
+from customer_activation.model_io import to_frame
+from customer_activation.similarity import lookalike_audiences
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    scaling = to_frame(dbt.ref("int_feature_scaling"))
+    groups = json.loads(dbt.config.get("feature_groups"))
+    feature_cols = scaling.loc[scaling["feature_group"].isin(groups)].sort_values(
+        "feature_order")["feature_name"].tolist()
+    features = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role = 'scoring'",
+                        ["customer_id", *feature_cols])
+    seeds = to_frame(dbt.ref("ml_lookalike_seeds"))
+    return lookalike_audiences(
+        features, seeds, feature_cols=feature_cols, top_n=int(dbt.config.get("top_n")),
+        k=int(dbt.config.get("k")), method=dbt.config.get("method"),
+        random_state=int(dbt.config.get("random_seed")))

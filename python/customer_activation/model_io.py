@@ -1,0 +1,64 @@
+"""Reading dbt relations into pandas inside dbt Python models, without reading more than needed.
+
+dbt-duckdb hands a Python model ``DuckDBPyRelation`` objects (``dbt.ref(...)``); Spark hands
+``pyspark.sql.DataFrame``. :func:`to_frame` filters and projects in the engine first, so a
+model that needs the scoring rows of a three-date table reads one third of it.
+
+Every dbt Python model imports this module first. dbt runs models in threads, and two
+threads importing scikit-learn for the first time at once fail ("cannot import name ...
+from partially initialized module"). Importing the learning modules here, at the top of the
+one module every wrapper imports first, makes the first import happen once, under this
+module's import lock, while the other threads wait for it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+import customer_activation.campaign_stats  # noqa: F401  (see the module docstring)
+import customer_activation.label_models  # noqa: F401
+import customer_activation.similarity  # noqa: F401
+
+
+def to_frame(relation: Any, where: str | None = None,
+             columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """``relation`` (a DuckDB relation, a Spark DataFrame or a pandas frame) as a pandas
+    frame: rows matching the SQL predicate ``where``, and ``columns`` (all if None).
+
+    A column asked for that the relation does not have raises a ``KeyError`` naming it.
+    """
+    if isinstance(relation, pd.DataFrame):
+        frame = relation.query(where) if where else relation  # pandas syntax only in tests
+        return frame[list(columns)].reset_index(drop=True) if columns else frame
+    available = list(relation.columns)
+    if columns:
+        missing = [c for c in columns if c not in available]
+        if missing:
+            raise KeyError(f"columns {missing} are not in the relation (it has {available})")
+    if hasattr(relation, "df"):  # DuckDB
+        rel = relation.filter(where) if where else relation
+        rel = rel.project(", ".join(columns)) if columns else rel
+        return rel.df()
+    rel = relation.filter(where) if where else relation  # Spark
+    rel = rel.select(*columns) if columns else rel
+    return rel.toPandas()
+
+
+def similarity_inputs(vectors: Any, scaling: Any, customers: Any, circles: Any,
+                      attributes: Sequence[str]) -> dict[str, Any]:
+    """The inputs of the imputation models from their relations: ``feature_cols`` (the
+    features of int_feature_scaling in order), ``features`` (scoring-date vectors),
+    ``attributes`` (customer_id and the attribute columns of stg_customers) and ``groups``
+    (customer_id, group = the link circle; attribute circles are left out, they are built
+    from the very attributes being imputed)."""
+    feature_cols = to_frame(scaling).sort_values("feature_order")["feature_name"].tolist()
+    return {
+        "feature_cols": feature_cols,
+        "features": to_frame(vectors, "feature_date_role = 'scoring'",
+                             ["customer_id", *feature_cols]),
+        "attributes": to_frame(customers, None, ["customer_id", *attributes]),
+        "groups": to_frame(circles, "feature_date_role = 'scoring' and circle_kind != 'attribute'",
+                           ["customer_id", "circle_id"]).rename(columns={"circle_id": "group"}),
+    }
