@@ -5,17 +5,17 @@ Both uses rest on one batched exact nearest-neighbour search (:func:`cosine_topk
 
 1. rows are L2-normalised (a zero vector stays zero and is similar to nothing);
 2. queries are taken ``batch_size`` rows at a time and reference rows ("donors") in blocks
-   of 512; each block of similarities is one matrix product;
+   of 2048; each block of similarities is one matrix product;
 3. the running top-k per query is kept: the first block by ``np.argpartition``, later
    blocks only contribute entries above the current k-th best similarity (a cheap vector
    comparison), which are merged by a sort of a few candidates per row.
 
-Memory is O(batch_size x 512) for a block plus O(n_donors x dims) for the donors; time is
+Memory is O(batch_size x 2048) for a block plus O(n_donors x dims) for the donors; time is
 O(n_queries x n_donors x dims). With the number of donors capped (``max_donors``), the
 cost is linear in the number of customers. The search is exact, not approximate.
 
 The search runs with BLAS limited to one thread (``threadpoolctl``): the matrix products
-are small (batch x dims by dims x 512), so extra BLAS threads mostly add synchronisation.
+are small (batch x dims by dims x 2048), so extra BLAS threads mostly add synchronisation.
 On an idle 2-core machine two threads were ~13% faster; on a busy one (dbt running
 several models at once) they were ~1.8x slower, so one thread is the predictable choice.
 """
@@ -94,8 +94,8 @@ def _merge_topk(
 
 
 def cosine_topk(
-    queries: np.ndarray, donors: np.ndarray, k: int, batch_size: int = 4096,
-    *, donor_block_size: int = 512,
+    queries: np.ndarray, donors: np.ndarray, k: int, batch_size: int = 1024,
+    *, donor_block_size: int = 2048,
 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
     """Exact top-k cosine neighbours of each query among the donors, batch by batch.
 
@@ -154,7 +154,7 @@ class SimilarityImputer(BaseEstimator):
         proportion to class size (largest remainders). Numeric attributes are stratified
         by deciles of the value.
     batch_size:
-        Queries per batch; a block of similarities holds batch_size x 512 floats.
+        Queries per batch; a block of similarities holds batch_size x 2048 floats.
     kind:
         ``'categorical'``: value = similarity-weighted vote. ``'numeric'``: value =
         similarity-weighted mean.
@@ -184,7 +184,7 @@ class SimilarityImputer(BaseEstimator):
     neighbours) and ``group_weight`` (the group's known members, equal weights), and value and
     confidence are computed as above over the union.
 
-    Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size x 512 +
+    Cost: O(n_queries x min(n_known, max_donors) x dims) time and O(batch_size x 2048 +
     max_donors x dims) memory, i.e. linear in the number of customers scored.
 
     Fitted attributes: ``donors_`` (normalised donor rows), ``donor_values_`` (codes or
@@ -199,8 +199,8 @@ class SimilarityImputer(BaseEstimator):
         self,
         *,
         k: int = 15,
-        max_donors: int = 50000,
-        batch_size: int = 4096,
+        max_donors: int = 10000,
+        batch_size: int = 1024,
         kind: str = CATEGORICAL,
         random_state: int | None = 0,
         group_weight: float = 0.5,
@@ -468,8 +468,8 @@ def impute_attributes(
     attribute_cols: Sequence[str] = ("gender", "birth_year", "city", "region", "member_tier"),
     attribute_kinds: dict[str, str] | None = None,
     k: int = 15,
-    max_donors: int = 50000,
-    batch_size: int = 4096,
+    max_donors: int = 10000,
+    batch_size: int = 1024,
     random_state: int | None = 0,
     exclude_features: dict[str, Sequence[str]] | None = None,
     groups: pd.DataFrame | None = None,
@@ -569,8 +569,8 @@ def evaluate_imputation(
     id_col: str = "customer_id",
     feature_cols: Sequence[str] | None = None,
     attribute_kinds: dict[str, str] | None = None,
-    max_donors: int = 50000,
-    batch_size: int = 4096,
+    max_donors: int = 10000,
+    batch_size: int = 1024,
     exclude_features: dict[str, Sequence[str]] | None = None,
     groups: pd.DataFrame | None = None,
     group_weight: float = 0.5,
@@ -676,7 +676,7 @@ def lookalikes(
     k: int = 10,
     method: str = "knn",
     max_seeds: int = 50000,
-    batch_size: int = 4096,
+    batch_size: int = 1024,
     random_state: int | None = 0,
 ) -> pd.DataFrame:
     """Rank non-seed customers by similarity to a seed audience.

@@ -1,0 +1,9 @@
+{#- Every (tag_group, tag_value, source) of fct_customer_tags is described in
+    seeds/tag_catalogue.csv (tag_value '*' describes any value of the group and source). -#}
+select distinct tags.tag_group, tags.tag_value, tags.source
+from {{ ref('fct_customer_tags') }} as tags
+left join {{ ref('tag_catalogue') }} as catalogue
+    on catalogue.tag_group = tags.tag_group
+    and catalogue.source = tags.source
+    and (catalogue.tag_value = '*' or catalogue.tag_value = tags.tag_value)
+where catalogue.tag_group is null
