@@ -10,8 +10,8 @@
 {%- set age = dbt.datediff('cast(signal_ts as date)', '{date}', 'day') -%}
 
 {{ aggregate_at_feature_dates(ref('int_interest_signals'), ['customer_id', 'category'], {
-    'affinity_long': "coalesce(sum(case when " ~ seen ~ " then points * exp(-0.6931471805599453 * " ~ age ~ " / " ~ long_hl ~ ") end), 0)",
-    'affinity_short': "coalesce(sum(case when " ~ seen ~ " then points * exp(-0.6931471805599453 * " ~ age ~ " / " ~ short_hl ~ ") end), 0)",
+    'affinity_long': "coalesce(" ~ deterministic_sum("case when " ~ seen ~ " then points * exp(-0.6931471805599453 * " ~ age ~ " / " ~ long_hl ~ ") end") ~ ", 0)",
+    'affinity_short': "coalesce(" ~ deterministic_sum("case when " ~ seen ~ " then points * exp(-0.6931471805599453 * " ~ age ~ " / " ~ short_hl ~ ") end") ~ ", 0)",
     'n_signals': "count(case when " ~ seen ~ " then 1 end)",
     'n_purchase_signals': "count(case when " ~ seen ~ " and signal_kind = 'purchase' then 1 end)",
     'n_recent_signals': "count(case when " ~ seen ~ " and signal_ts >= " ~ dbt.dateadd('day', -recent_days, '{end}') ~ " then 1 end)",

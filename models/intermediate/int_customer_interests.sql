@@ -13,13 +13,13 @@ with affinity as (
 
 customer_totals as (
     select customer_id, feature_date_role,
-           sum(affinity_long) as total_long, sum(affinity_short) as total_short
+           {{ deterministic_sum('affinity_long') }} as total_long, {{ deterministic_sum('affinity_short') }} as total_short
     from affinity
     group by customer_id, feature_date_role
 ),
 
 population_totals as (
-    select feature_date_role, category, sum(affinity_long) as category_long
+    select feature_date_role, category, {{ deterministic_sum('affinity_long') }} as category_long
     from affinity
     group by feature_date_role, category
 ),
@@ -28,7 +28,7 @@ population_shares as (
     select
         feature_date_role,
         category,
-        category_long / nullif(sum(category_long) over (partition by feature_date_role), 0) as population_share_long
+        category_long / nullif({{ deterministic_sum('category_long', over='partition by feature_date_role') }}, 0) as population_share_long
     from population_totals
 ),
 

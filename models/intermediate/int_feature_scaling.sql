@@ -28,8 +28,8 @@ fitted as (
         '{{ feature.group }}' as feature_group,
         '{{ feature.transform }}' as transform,
         {%- if feature.transform in ('z', 'log_z') %}
-        avg({{ feature_transformed(feature) }}) as center,
-        stddev_samp({{ feature_transformed(feature) }}) as raw_scale,
+        {{ deterministic_avg(feature_transformed(feature)) }} as center,
+        {{ deterministic_stddev_samp(feature_transformed(feature)) }} as raw_scale,
         {%- elif feature.transform == 'robust' %}
         {{ quantile(feature_transformed(feature), 0.5) }} as center,
         {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as raw_scale,
