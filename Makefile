@@ -50,3 +50,11 @@ docs: install demo-data
 
 clean:
 	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal
+
+# Benchmarks (bench/README.md): make bench SIZE=tiny|100k|1m [BENCH_ARGS="--no-refresh"]
+SIZE ?= 100k
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/bench.py --size $(SIZE) $(BENCH_ARGS)
