@@ -10,7 +10,7 @@
   The same SQL computes all three, so features for training and for scoring cannot drift apart.
 -#}
 {% macro feature_dates() %}
-  {%- set h = var('label_horizon_days', 90) -%}
+  {%- set h = number_var('label_horizon_days') -%}
   {{ return([
       {'role': 'scoring', 'offset_days': 0},
       {'role': 'training', 'offset_days': h},
