@@ -265,7 +265,9 @@ def train_label_models(
                 auc = ranking_auc((y_true == "churned").astype(int), score)
                 metric_rows.append({"target": target, "model": "recency_rank", "model_version": None,
                                     "metric": "roc_auc_ovr", "value": None if np.isnan(auc) else float(auc),
-                                    "n_eval": len(holdout), "reason": None})
+                                    "n_eval": len(holdout),
+                                    "reason": "ROC AUC undefined: the holdout has no rows or a single outcome (all churned or all retained)"
+                                    if np.isnan(auc) else None})
         else:
             metric_rows += _metric_rows(target, "logistic_regression", {"n": 0}, validation.version,
                                         reason or "no classes to evaluate")
@@ -311,7 +313,8 @@ def train_label_models(
             for t in runs["target"]]
     parameters = pd.concat(params_frames, ignore_index=True) if params_frames else pd.DataFrame()
     calibration = pd.concat(calib_frames, ignore_index=True) if calib_frames else pd.DataFrame(
-        columns=["target", "model_version"])
+        columns=["target", "model_version", "class", "bin", "n", "p_min", "p_max", "mean_predicted",
+                 "observed_rate"])  # no holdout anywhere (no customers): empty, with every column
     return LabelModelResults(parameters=parameters, metrics=metrics, calibration=calibration, runs=runs,
                              models=models)
 
