@@ -2,6 +2,8 @@
 #   make build   create .venv if missing, install, generate the demo data, dbt build into
 #                $(CUSTOMER_ACTIVATION_DB) (default customer_activation.duckdb)
 #   make test    run every test (pytest: the package, the dbt project end to end)
+#   make publish copy the BI-facing schemas of the build into $(PUBLISH_DIR)/customer_activation.duckdb,
+#                a read-only file replaced atomically (BI tools read that, never the build database)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -19,16 +21,18 @@ DEMO_STAMP := $(DEMO_DIR)/.generated-$(DEMO_CUSTOMERS)-$(DEMO_SEED)-$(DEMO_END_D
 DEMO_VARS ?= {as_of_date: "$(DEMO_END_DATE)"}
 DBT_ARGS ?=
 
-.PHONY: build test install demo-data dbt-build docs clean
+.PHONY: build test install demo-data dbt-build docs clean publish
 
+# Publishing takes under a second on the demo and runs only after dbt build succeeded.
 build: install demo-data dbt-build
+	$(MAKE) --no-print-directory publish
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,semantic]"
 	touch $@
 
 demo-data: install $(DEMO_STAMP)
@@ -42,8 +46,19 @@ $(DEMO_STAMP):
 dbt-build: install
 	$(DBT) build --vars '$(DEMO_VARS)' $(DBT_ARGS)
 
+# BI access (README "BI access"): the published copy BI tools connect to.
+PUBLISH_DIR ?= published
+publish: install
+	$(BIN)/python -m customer_activation.publish --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(PUBLISH_DIR)
+
 test: install
 	$(BIN)/python -m pytest -q
+
+# Campaign report (README "Campaign loop"): self-contained HTML of every campaign in $(REPORT_DIR).
+REPORT_DIR ?= reports
+.PHONY: report
+report: install
+	$(BIN)/python -m customer_activation.campaign_report --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(REPORT_DIR)
 
 docs: install demo-data
 	$(DBT) docs generate --vars '$(DEMO_VARS)'
