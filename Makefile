@@ -54,6 +54,12 @@ publish: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# Campaign report (README "Campaign loop"): self-contained HTML of every campaign in $(REPORT_DIR).
+REPORT_DIR ?= reports
+.PHONY: report
+report: install
+	$(BIN)/python -m customer_activation.campaign_report --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(REPORT_DIR)
+
 docs: install demo-data
 	$(DBT) docs generate --vars '$(DEMO_VARS)'
 
