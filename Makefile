@@ -64,7 +64,7 @@ docs: install demo-data
 	$(DBT) docs generate --vars '$(DEMO_VARS)'
 
 clean:
-	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal
+	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal published reports
 
 # Benchmarks (bench/README.md): make bench SIZE=tiny|100k|1m [BENCH_ARGS="--no-refresh"]
 SIZE ?= 100k
