@@ -302,7 +302,8 @@ def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float = 0
 
     ``check_name``: ``arm_all`` / ``arm_pilot`` / ``arm_rollout`` (treatment vs control,
     planned control share ``planned_control_share``), and ``phase`` (rollout vs pilot,
-    planned pilot share ``planned_pilot_share``) for campaigns that have one. ``n_first`` /
+    planned pilot share ``planned_pilot_share``) for campaigns that have one, once the
+    rollout has started (while only the pilot is loaded its share is 100% by design). ``n_first`` /
     ``n_second`` are treatment / control (or rollout / pilot). A campaign without contacts
     gets one row with a reason.
     """
@@ -318,7 +319,7 @@ def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float = 0
             if len(part):
                 checks.append((f"arm_{phase}", part, "arm", "treatment", "control", control_share))
         pilot_share = _float(getattr(camp, "planned_pilot_share", NAN))
-        if math.isfinite(pilot_share):
+        if math.isfinite(pilot_share) and (mine["phase"] == "rollout").any():
             checks.append(("phase", mine, "phase", "rollout", "pilot", pilot_share))
         for name, part, col, first, second, share in checks:
             n1 = int((part[col] == first).sum())

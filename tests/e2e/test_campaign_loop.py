@@ -59,6 +59,15 @@ def test_reported_intervals_contain_the_true_effects(summary, truth):
         assert s["cost"] > 0
 
 
+def test_cuped_revenue_effect_contains_the_true_effect(demo_build, truth):
+    """The before/after route (order revenue in the post window, adjusted by the pre window)
+    also recovers the true incremental revenue per contact."""
+    eff = _frame(demo_build, """select * from campaigns.campaign_effects
+        where metric = 'revenue' and estimator = 'cuped'""").set_index("campaign_id")
+    for cid, t in truth.iterrows():
+        assert eff.loc[cid, "ci_low"] <= t["true_incremental_revenue_per_contact"] <= eff.loc[cid, "ci_high"], cid
+
+
 def test_gate_passes_where_the_pilot_agrees_and_fails_for_cmp04(summary, truth, demo_build):
     gate = _frame(demo_build, "select * from campaigns.campaign_pilot_gate").set_index("campaign_id")
     pilot = _frame(demo_build, "select * from campaigns.campaign_contact_outcomes where phase = 'pilot'")
@@ -232,7 +241,8 @@ def _append_csv(path, rows: list[dict]) -> None:
 
 def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_build, demo_data, tmp_path):
     """A rerun with no change adds no history; a late order adds exactly one version; a
-    campaign without contacts and one without a control arm get statuses with reasons."""
+    campaign without contacts and one without a control arm get statuses with reasons; and
+    one feedback round: the planned CMP07's pilot, sent as assigned and answered, gets a gate."""
     work = tmp_path / "work"
     work.mkdir()
     shutil.copy(demo_build.db_path, work / "build.duckdb")
@@ -255,6 +265,8 @@ def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_b
             where campaign_id = 'CMP06' and arm = 'control' and post_orders = 0 order by customer_id limit 1""").fetchone()
         spare = [r[0] for r in con.execute("""select customer_id from staging.stg_customers
             order by customer_id limit 60""").fetchall()]
+        pilot = con.execute("""select customer_id, arm, predicted_response from campaigns.campaign_assignments
+            where campaign_id = 'CMP07' and phase = 'pilot' order by customer_id""").df()
     _append_csv(data / "orders.csv", [{"order_id": "O_LATE_1", "customer_id": late[0],
                                        "order_ts": str(late[1] + pd.Timedelta(days=2)),
                                        "order_amount": "42.00", "discount_amount": "", "status": "completed",
@@ -269,6 +281,20 @@ def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_b
     _append_csv(data / "campaign_contacts.csv", [
         {"campaign_id": "CMP99", "customer_id": cid, "arm": "treatment", "phase": "pilot" if i < 12 else "rollout",
          "contacted_at": "2026-05-02 10:00:00", "predicted_response": "0.2"} for i, cid in enumerate(spare)])
+    # the round: CMP07 starts, its pilot is sent as assigned, and about the predicted share responds
+    _append_csv(data / "campaigns.csv", [
+        {"campaign_id": "CMP07", "campaign_name": "Winback email - autumn", "objective": "winback",
+         "channel": "email", "start_date": "2026-05-01", "end_date": "2026-05-02", "cost_per_contact": "0.05",
+         "fixed_cost": "500", "response_window_days": "30"}])
+    _append_csv(data / "campaign_contacts.csv", [
+        {"campaign_id": "CMP07", "customer_id": r.customer_id, "arm": r.arm, "phase": "pilot",
+         "contacted_at": "2026-05-01 09:00:00", "predicted_response": f"{r.predicted_response:.4f}"}
+        for r in pilot.itertuples()])
+    treated = pilot.loc[pilot["arm"] == "treatment"]
+    n_respond = round(treated["predicted_response"].sum())
+    _append_csv(data / "campaign_responses.csv", [
+        {"campaign_id": "CMP07", "customer_id": cid, "responded_at": "2026-05-06 12:00:00",
+         "response_type": "purchase", "revenue": "80.00"} for cid in treated["customer_id"].iloc[:n_respond]])
 
     rebuilt = run_dbt(["run", "-s", "+campaign_customer_metrics", "+campaign_results", "+campaign_pilot_gate",
                        "+campaign_srm_checks", "campaign_summary"], work, vars_)
@@ -292,3 +318,12 @@ def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_b
     assert "n = 0" in gate.loc["CMP99", "gate_reason"]  # no pilot control: no effect, said why
     srm = _frame(rebuilt, "select * from campaigns.campaign_srm_checks")
     assert srm.loc[srm["campaign_id"] == "CMP99", "is_mismatch"].fillna(False).any()
+
+    round_ = summary.loc["CMP07"]
+    assert round_["campaign_status"] == "complete" and not round_["is_planned_only"]
+    assert round_["n_contacts"] == round_["n_pilot_contacts"] == round_["n_contacts_as_assigned"] == len(pilot)
+    assert round_["gate_status"] == "pass", gate.loc["CMP07", "gate_reason"]
+    assert gate.loc["CMP07", "predicted_mean"] == pytest.approx(treated["predicted_response"].round(4).mean())
+    checks = set(srm.loc[srm["campaign_id"] == "CMP07", "check_name"])
+    assert checks == {"arm_all", "arm_pilot"}  # pilot stage: the phase split is checked once rolled out
+    assert not srm.loc[srm["campaign_id"] == "CMP07", "is_mismatch"].any()

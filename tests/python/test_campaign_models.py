@@ -180,6 +180,9 @@ def test_srm_checks_match_scipy_and_flag_a_broken_split():
     assert ("A", "phase") in a.index and ("B", "phase") not in a.index  # B has no planned pilot share
     assert a.loc[("A", "phase"), "p_value"] == pytest.approx(1.0)
     assert set(res["check_name"]) == {"arm_all", "arm_pilot", "arm_rollout", "phase"}
+    # while only the pilot is loaded, the phase split is not checked
+    pilot_only = cm.srm_checks(outcomes.loc[outcomes["phase"] == "pilot"], campaigns)
+    assert "phase" not in set(pilot_only["check_name"])
 
 
 def test_srm_campaign_without_contacts_has_a_reason():
