@@ -48,6 +48,7 @@
     'campaign_mde': (0.05, 0.0001, 0.9),
     'campaign_power': (0.8, 0.5, 0.9999),
     'campaign_n_boot': (2000, 100, 100000),
+    'campaign_bootstrap_max_n': (20000, 10, 1000000000),
     'campaign_response_model_c': (1.0, 0.000001, 1000000),
     'campaign_response_model_min_rows': (50, 2, 1000000000),
     'campaign_segment_min_n': (5, 1, 1000000),

@@ -11,4 +11,5 @@ def model(dbt, session):
         to_frame(dbt.ref("campaign_customer_metrics")),
         confidence=float(dbt.config.get("confidence")),
         n_boot=int(dbt.config.get("n_boot")),
-        random_state=int(dbt.config.get("random_seed")))
+        random_state=int(dbt.config.get("random_seed")),
+        bootstrap_max_n=int(dbt.config.get("bootstrap_max_n")))

@@ -603,7 +603,8 @@ def metric_quartiles(metrics: pd.DataFrame) -> pd.DataFrame:
 
 EFFECT_COLUMNS = (
     "campaign_id", "metric", "estimator", "estimate", "ci_low", "ci_high", "p_value", "n_treatment",
-    "n_control", "treatment_value", "control_value", "variance_reduction", "confidence", "reason",
+    "n_control", "treatment_value", "control_value", "variance_reduction", "confidence", "ci_method",
+    "reason",
 )
 
 #: Estimators of campaign_effects, in display order.
@@ -612,7 +613,7 @@ ESTIMATORS = ("post_mean_difference", "diff_in_diff", "cuped", "median_shift", "
 
 
 def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: int = 2000,
-                     random_state: int = 0) -> pd.DataFrame:
+                     random_state: int = 0, bootstrap_max_n: int = 20000) -> pd.DataFrame:
     """Treatment - control effects per campaign x metric, each with a confidence interval.
 
     * ``post_mean_difference``: difference of post-window means, Welch;
@@ -624,6 +625,10 @@ def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: in
 
     ``days_to_first_order`` exists only after the start and only for customers who ordered,
     so it gets the quantile shifts only (descriptive, like ``nonzero_median_shift``);
+    quantile shifts use the percentile bootstrap, or, when an arm has more than
+    ``bootstrap_max_n`` values, the order-statistic interval
+    (``campaign_stats.quantile_shift_ci_order_stat``: n_boot sorts of a large arm take
+    minutes); ``ci_method`` says which;
     ``active`` is 0/1, so it gets the mean estimators only. Contacts with an open window are
     left out.
     """
@@ -643,18 +648,20 @@ def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: in
                 ests.append(("post_mean_difference", dict(
                     estimate=w["estimate"], ci_low=w["ci_low"], ci_high=w["ci_high"],
                     p_value=w["p_value"], n_treatment=w["n_a"], n_control=w["n_b"],
-                    treatment_value=w["mean_a"], control_value=w["mean_b"], reason=w["reason"])))
+                    treatment_value=w["mean_a"], control_value=w["mean_b"], ci_method="welch",
+                    reason=w["reason"])))
                 d = cs.diff_in_diff(pre_t, post_t, pre_c, post_c, confidence)
                 ests.append(("diff_in_diff", dict(
                     estimate=d["estimate"], ci_low=d["ci_low"], ci_high=d["ci_high"],
                     p_value=d["p_value"], n_treatment=d["n_t"], n_control=d["n_c"],
                     treatment_value=d["mean_change_t"], control_value=d["mean_change_c"],
-                    reason=d["reason"])))
+                    ci_method="welch", reason=d["reason"])))
                 u = cs.cuped_effect(pre_t, post_t, pre_c, post_c, confidence)
                 ests.append(("cuped", dict(
                     estimate=u["estimate"], ci_low=u["ci_low"], ci_high=u["ci_high"],
                     p_value=u["p_value"], n_treatment=u["n_t"], n_control=u["n_c"],
-                    variance_reduction=u["variance_reduction"], reason=u["reason"])))
+                    variance_reduction=u["variance_reduction"], ci_method="welch",
+                    reason=u["reason"])))
             for label, q, values_t, values_c in (
                 ("median_shift", 0.5, post_t, post_c),
                 ("q3_shift", 0.75, post_t, post_c),
@@ -662,15 +669,20 @@ def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: in
             ):
                 if name in BINARY_METRICS or (not has_pre and label == "nonzero_median_shift"):
                     continue
-                s = cs.quantile_shift_ci(values_t, values_c, q, n_boot=n_boot,
-                                         confidence=confidence, random_state=random_state)
+                if max(_count(values_t), _count(values_c)) > bootstrap_max_n:
+                    s = cs.quantile_shift_ci_order_stat(values_t, values_c, q, confidence=confidence)
+                    ci_method = "order_statistic"
+                else:
+                    s = cs.quantile_shift_ci(values_t, values_c, q, n_boot=n_boot,
+                                             confidence=confidence, random_state=random_state)
+                    ci_method = "percentile_bootstrap"
                 note = ("among customers who ordered: descriptive"
                         if not has_pre or label == "nonzero_median_shift" else None)
                 ests.append((label, dict(
                     estimate=s["estimate"], ci_low=s["ci_low"], ci_high=s["ci_high"],
                     n_treatment=s["n_t"], n_control=s["n_c"],
                     treatment_value=s["treatment_quantile"], control_value=s["control_quantile"],
-                    reason=cs._join_reasons(note, s["reason"]))))
+                    ci_method=ci_method, reason=cs._join_reasons(note, s["reason"]))))
             for estimator, values in ests:
                 rows.append({**base, "estimator": estimator, **values})
     out = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
@@ -681,6 +693,10 @@ def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: in
 
 def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(frame[col], errors="coerce").to_numpy(float)
+
+
+def _count(values: np.ndarray) -> int:
+    return int(np.count_nonzero(~np.isnan(values)))
 
 
 def _nonzero(values: np.ndarray) -> np.ndarray:

@@ -390,6 +390,16 @@ def test_effects_match_scipy_and_numpy():
     assert set(eff.loc["days_to_first_order"].index) == {"median_shift", "q3_shift"}
 
 
+def test_large_arms_switch_to_order_statistic_intervals():
+    metrics = _metrics(3000)
+    small = cm.campaign_effects(metrics, n_boot=100, bootstrap_max_n=5000).set_index(["metric", "estimator"])
+    large = cm.campaign_effects(metrics, n_boot=100, bootstrap_max_n=1000).set_index(["metric", "estimator"])
+    assert small.loc[("revenue", "median_shift"), "ci_method"] == "percentile_bootstrap"
+    assert large.loc[("revenue", "median_shift"), "ci_method"] == "order_statistic"
+    assert large.loc[("revenue", "cuped"), "ci_method"] == "welch"
+    assert large.loc[("revenue", "q3_shift"), "estimate"] == small.loc[("revenue", "q3_shift"), "estimate"]
+
+
 def test_effects_degenerate_arm_gives_reasons():
     metrics = _metrics(200).assign(arm="treatment")
     eff = cm.campaign_effects(metrics, n_boot=100)
