@@ -379,13 +379,15 @@ def effects_card(eff: pd.DataFrame) -> str:
         "metric": eff["metric"], "estimator": eff["estimator"].map(ESTIMATOR_LABELS).fillna(eff["estimator"]),
         "estimate": eff["estimate"], "95% interval": [ci(a, b) for a, b in zip(eff["ci_low"], eff["ci_high"])],
         "p": eff["p_value"], "n treatment": eff["n_treatment"], "n control": eff["n_control"],
-        "variance reduction": eff["variance_reduction"], "note": eff["reason"],
+        "variance reduction": eff["variance_reduction"],
+        "interval": eff["ci_method"].str.replace("_", " ") if "ci_method" in eff else "",
+        "note": eff["reason"],
     })
     return ('<div class="card"><h3>Before / after effects by metric</h3>'
             + table(view, {"95% interval": lambda v: v, "p": pval,
                            "variance reduction": lambda v: pct(v, 0),
                            "n treatment": lambda v: num(v, 0), "n control": lambda v: num(v, 0)},
-                    left=("metric", "estimator", "note")) + "</div>")
+                    left=("metric", "estimator", "interval", "note")) + "</div>")
 
 
 def box_plots(metrics: pd.DataFrame) -> str:

@@ -171,7 +171,7 @@ def test_contact_features_see_only_rows_before_the_campaign_start(demo_build):
     expected = before.groupby(["campaign_id", "customer_id"]).agg(frequency=("order_ts", "size"),
                                                                   monetary=("net_amount", "sum"))
     got = features.set_index(["campaign_id", "customer_id"])
-    joined = got.join(expected, rsuffix="_expected")
+    joined = got.join(expected.add_suffix("_expected"))
     assert (joined["frequency"] == joined["frequency_expected"].fillna(0)).all()
     np.testing.assert_allclose(joined["monetary"], joined["monetary_expected"].fillna(0).astype(float), atol=0.01)
     assert (joined["recency_days"].dropna() >= 0).all()  # 0 = ordered the day before the start
@@ -226,8 +226,7 @@ def test_gate_test_fails_without_the_override_and_can_warn(demo_build, demo_data
     warn = run_dbt(select, tmp_path, {**vars_, "campaign_gate_use_overrides": False,
                                       "campaign_gate_severity": "warn"}, check=False)
     assert warn.returncode == 0 and "WARN 1" in warn.output
-    ok = run_dbt(select, tmp_path, vars_, check=False)
-    assert ok.returncode == 0 and "PASS campaign_rollout_respects_gate" in ok.output
+    # with the recorded override (the default) the demo build passes it: see demo_build
 
 
 def _append_csv(path, rows: list[dict]) -> None:
