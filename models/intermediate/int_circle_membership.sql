@@ -9,7 +9,7 @@
       the component's smallest customer_id); groups still spreading after the last pass are kept
       as they are and flagged is_converged = false. circle_id = 'link:' || label. The kind is the
       link type holding more than half of the circle's link weight, else 'mixed' (rule
-      circle_kind_of_link_type).
+      circle_kind_of_link_type). The passes run on integer keys (see node_ids below).
     - Attribute circles: a customer with no visible link falls back to
       'attr:' || region || '|' || age band || '|' || dominant interest ('unknown' for nulls). -#}
 {%- set settings = circle_settings() -%}
@@ -31,38 +31,65 @@ edges as (
     select * from {{ ref('int_circle_edges') }}
 ),
 
+{#- Label propagation runs on integer keys: every linked customer gets a node_id numbered in
+    customer_id order (so the smallest node_id of a component is its smallest customer_id), and
+    a node_key = role number x 10^12 + node_id, one key per customer and feature date. A pass
+    then joins and groups on one integer instead of two text columns. -#}
+node_ids as (
+    select
+        customer_id,
+        row_number() over (order by customer_id) as node_id
+    from (select distinct customer_id from edges) as linked_customers
+),
+
+node_keys as (
+    select distinct
+        edges.feature_date_role,
+        edges.customer_id,
+        node_ids.node_id,
+        case edges.feature_date_role
+            {%- for fd in feature_dates() %}
+            when '{{ fd.role }}' then {{ loop.index0 }}
+            {%- endfor %}
+        end * 1000000000000 + node_ids.node_id as node_key
+    from edges
+    inner join node_ids
+        on edges.customer_id = node_ids.customer_id
+),
+
 {#- Neighbour pairs (one per pair whatever the link types) plus a self pair per customer, so one
     pass is a single join of the previous labels with these pairs. -#}
 propagation_pairs as (
     select distinct
-        feature_date_role,
-        customer_id as from_customer_id,
-        linked_customer_id as to_customer_id,
+        from_node.node_key as from_key,
+        to_node.node_key as to_key,
         false as is_self
     from edges
+    inner join node_keys as from_node
+        on edges.customer_id = from_node.customer_id
+        and edges.feature_date_role = from_node.feature_date_role
+    inner join node_keys as to_node
+        on edges.linked_customer_id = to_node.customer_id
+        and edges.feature_date_role = to_node.feature_date_role
     union all
-    select distinct
-        feature_date_role,
-        customer_id as from_customer_id,
-        customer_id as to_customer_id,
+    select
+        node_key as from_key,
+        node_key as to_key,
         true as is_self
-    from edges
+    from node_keys
 ),
 
 labels_0 as (
     select
-        feature_date_role,
-        to_customer_id as customer_id,
-        to_customer_id as label,
+        node_key,
+        node_id as label,
         0 as last_change_iteration
-    from propagation_pairs
-    where is_self
+    from node_keys
 ),
 {% for i in range(1, n_iterations + 1) %}
 labels_{{ i }} as (
     select
-        propagation_pairs.feature_date_role,
-        propagation_pairs.to_customer_id as customer_id,
+        propagation_pairs.to_key as node_key,
         min(previous.label) as label,
         case
             when min(previous.label) < max(case when propagation_pairs.is_self then previous.label end) then {{ i }}
@@ -70,14 +97,22 @@ labels_{{ i }} as (
         end as last_change_iteration
     from labels_{{ i - 1 }} as previous
     inner join propagation_pairs
-        on previous.feature_date_role = propagation_pairs.feature_date_role
-        and previous.customer_id = propagation_pairs.from_customer_id
-    group by propagation_pairs.feature_date_role, propagation_pairs.to_customer_id
+        on previous.node_key = propagation_pairs.from_key
+    group by propagation_pairs.to_key
 ),
 {% endfor %}
 
 final_labels as (
-    select * from labels_{{ n_iterations }}
+    select
+        node_keys.feature_date_role,
+        node_keys.customer_id,
+        label_ids.customer_id as label,
+        labels_{{ n_iterations }}.last_change_iteration
+    from labels_{{ n_iterations }}
+    inner join node_keys
+        on labels_{{ n_iterations }}.node_key = node_keys.node_key
+    inner join node_ids as label_ids
+        on labels_{{ n_iterations }}.label = label_ids.node_id
 ),
 
 labelled_edges as (

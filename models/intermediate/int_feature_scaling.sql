@@ -21,27 +21,44 @@ fit_population as (
         else 'scoring' end
 ),
 
+{#- Every parameter in one aggregate pass over the fit population (one wide row), then one
+    row per feature. -#}
+fitted_wide as (
+    select
+        {%- for feature in features %}
+        {%- set x = feature_transformed(feature) %}
+        {%- if feature.transform in ('z', 'log_z') %}
+        {{ deterministic_avg(x) }} as f{{ loop.index }}__center,
+        {{ deterministic_stddev_samp(x) }} as f{{ loop.index }}__raw_scale,
+        {%- elif feature.transform == 'robust' %}
+        {{ quantile(x, 0.5) }} as f{{ loop.index }}__center,
+        {{ quantile(x, 0.75) }} - {{ quantile(x, 0.25) }} as f{{ loop.index }}__raw_scale,
+        {%- endif %}
+        count({{ x }}) as f{{ loop.index }}__n_fit_values,
+        {%- endfor %}
+        count(*) as n_fit_rows,
+        max(feature_date_role) as fitted_on
+    from fit_population
+),
+
 fitted as (
     {%- for feature in features %}
     select
         '{{ feature.name }}' as feature_name,
         '{{ feature.group }}' as feature_group,
         '{{ feature.transform }}' as transform,
-        {%- if feature.transform in ('z', 'log_z') %}
-        {{ deterministic_avg(feature_transformed(feature)) }} as center,
-        {{ deterministic_stddev_samp(feature_transformed(feature)) }} as raw_scale,
-        {%- elif feature.transform == 'robust' %}
-        {{ quantile(feature_transformed(feature), 0.5) }} as center,
-        {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as raw_scale,
+        {%- if feature.transform in ('z', 'log_z', 'robust') %}
+        f{{ loop.index }}__center as center,
+        f{{ loop.index }}__raw_scale as raw_scale,
         {%- else %}
         cast(0 as double) as center,
         cast(1 as double) as raw_scale,
         {%- endif %}
-        count({{ feature_transformed(feature) }}) as n_fit_values,
-        count(*) as n_fit_rows,
-        max(feature_date_role) as fitted_on,
+        f{{ loop.index }}__n_fit_values as n_fit_values,
+        n_fit_rows,
+        fitted_on,
         {{ loop.index }} as feature_order
-    from fit_population
+    from fitted_wide
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
