@@ -43,7 +43,7 @@ imputation as (
         max(case when attribute = '{{ attribute }}' then confidence end) as {{ attribute }}_confidence,
         max(case when attribute = '{{ attribute }}' and is_imputed then 1 else 0 end) as {{ attribute }}_imputed
         {%- endfor %}
-    from {{ ref('ml_attribute_imputation') }}
+    from {{ python_model_ref('ml_attribute_imputation') }}
     group by customer_id
 ),
 
@@ -162,7 +162,7 @@ select
     profile_facts.as_of_date,
     profile_facts.signup_date,
     profile_facts.first_seen_date,
-    profile_facts.tenure_days,
+    cast(profile_facts.tenure_days as bigint) as tenure_days,
     profile_facts.acquisition_channel,
     profile_facts.gender_text as gender,
     profile_facts.gender_is_imputed,
@@ -183,9 +183,9 @@ select
     profile_facts.email_sha256,
     profile_facts.phone_sha256,
     profile_facts.phone_masked,
-    profile_facts.recency_days,
+    cast(profile_facts.recency_days as bigint) as recency_days,
     profile_facts.frequency,
-    profile_facts.monetary,
+    cast(profile_facts.monetary as decimal(38, 2)) as monetary,
     profile_facts.r_score,
     profile_facts.f_score,
     profile_facts.m_score,
@@ -193,7 +193,7 @@ select
     profile_facts.rfm_segment,
     profile_facts.n_orders,
     profile_facts.n_completed_orders,
-    profile_facts.lifetime_net_amount,
+    cast(profile_facts.lifetime_net_amount as decimal(38, 2)) as lifetime_net_amount,
     profile_facts.first_order_date,
     profile_facts.last_order_date,
     profile_facts.last_completed_order_date,

@@ -1,0 +1,157 @@
+{#-
+  Apache Spark (dbt-spark) implementations of the project's dispatched macros: the spark__
+  versions of macros whose default is DuckDB-specific or behaves differently on Spark. Every
+  macro here is reached through adapter.dispatch(..., 'customer_activation'); DuckDB never
+  calls them, so the DuckDB build is unchanged. See README "Running on Spark".
+-#}
+
+{#- ---- reading the contract tables from files ------------------------------------------
+
+  Spark has no glob() table function: the folder is listed with the binaryFile source (file
+  names, sizes and modification times only; the content column is never read), and each
+  contract table found is registered as an external table over its file(s) in schema
+  var('spark_raw_files_schema', 'raw_files'), every CSV column as string (no schema
+  inference). The table name carries a hash of the files' paths, sizes and modification
+  times, so regenerated data gets a fresh table (and a fresh schema read from its header)
+  and a rerun on unchanged files reuses the registered one (create if not exists).
+
+  Accepted per table, as on DuckDB: <table>.parquet, <table>.csv, <table>.csv.gz, or a
+  folder <table>/ of *.parquet or *.csv / *.csv.gz files. Difference from DuckDB: Spark
+  reads one location per table, so a table given in two places (say customers.csv and a
+  folder customers/) stops the build; CSV files of one folder are matched by position
+  (the first file's header names the columns), not by name. -#}
+{% macro spark__locate_raw_file(table, folder) %}
+  {%- if not execute -%}
+    {{ return({'relation': '(select 1) as parse_time_placeholder', 'columns': [], 'where': folder}) }}
+  {%- endif -%}
+  {%- set folder = folder.rstrip('/') -%}
+  {%- set q_folder = folder | replace("'", "\\'") -%}
+  {%- set listing_view = 'raw_file_listing_' ~ local_md5(folder)[:12] -%}
+  {%- do run_query("create or replace temporary view " ~ listing_view ~ " using binaryFile options ("
+        ~ "path '" ~ q_folder ~ "', recursiveFileLookup 'true')") -%}
+  {%- set pattern = "/" ~ table ~ "([.]parquet|[.]csv|[.]csv[.]gz|/[^/]*[.]parquet|/[^/]*[.]csv|/[^/]*[.]csv[.]gz)$" -%}
+  {%- set listing = run_query(
+        "select path, cast(length as string) as size, cast(modificationTime as string) as mtime from "
+        ~ listing_view ~ " where path rlike '" ~ pattern ~ "' order by path") -%}
+  {%- set files = listing.columns[0].values() | list -%}
+  {%- if files | length == 0 -%}{{ return(none) }}{%- endif -%}
+
+  {%- set parquet = [] -%}{%- set csv = [] -%}{%- set in_folder = [] -%}
+  {%- for f in files -%}
+    {%- do (parquet if f.endswith('.parquet') else csv).append(f) -%}
+    {%- if f.rsplit('/', 2)[-2] == table -%}{%- do in_folder.append(f) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- if parquet | length > 0 and csv | length > 0 -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given both as Parquet and as CSV in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". Keep one format per table.") }}
+  {%- endif -%}
+  {%- if in_folder | length > 0 and in_folder | length < files | length -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given both as a file and as a folder " ~ table ~ "/ in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". On Spark keep one of them.") }}
+  {%- endif -%}
+  {%- if in_folder | length == 0 and files | length > 1 -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given as several files in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". On Spark keep one of them, or put them in a folder " ~ table ~ "/.") }}
+  {%- endif -%}
+
+  {%- set location = (folder ~ '/' ~ table) if in_folder else files[0] -%}
+  {%- set signature = [] -%}
+  {%- for row in listing.rows -%}{%- do signature.append(row[0] ~ '|' ~ row[1] ~ '|' ~ row[2]) -%}{%- endfor -%}
+  {%- set schema = var('spark_raw_files_schema', 'raw_files') -%}
+  {%- set relation = schema ~ '.' ~ table ~ '__' ~ local_md5(signature | join(',') ~ '|' ~ var('csv_delimiter', ','))[:12] -%}
+  {%- set options = ["path '" ~ (location | replace("'", "\\'")) ~ "'"] -%}
+  {%- if parquet -%}
+    {%- set fmt = 'parquet' -%}
+    {%- do options.append("mergeSchema 'true'") -%}
+    {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.parquet'") -%}{%- endif -%}
+  {%- else -%}
+    {%- set fmt = 'csv' -%}
+    {%- do options.extend(["header 'true'", "inferSchema 'false'", "multiLine 'true'", "quote '\"'", "escape '\"'",
+                           "delimiter '" ~ (var('csv_delimiter', ',') | replace("'", "\\'")) ~ "'", "encoding 'UTF-8'"]) -%}
+    {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.{csv,csv.gz}'") -%}{%- endif -%}
+  {%- endif -%}
+  {%- do run_query("create schema if not exists " ~ schema) -%}
+  {%- do run_query("create table if not exists " ~ relation ~ " using " ~ fmt ~ " options (" ~ (options | join(', ')) ~ ")") -%}
+  {%- set cols = run_query("select * from " ~ relation ~ " limit 0").column_names | list -%}
+  {{ return({'relation': relation ~ " as raw_rows", 'columns': cols, 'where': (files | join(', '))}) }}
+{% endmacro %}
+
+{#- ---- seeds -------------------------------------------------------------------------
+
+  dbt-spark loads seed rows with bindings that the session method pastes into the SQL
+  unescaped: a value with an apostrophe breaks the statement and an empty cell arrives as
+  the text 'None'. Here every value is written as an escaped SQL literal instead (null for
+  an empty cell), which works for every connection method. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+  {%- set batch_size = get_batch_size() -%}
+  {%- set column_override = model['config'].get('column_types', {}) -%}
+  {%- set types = [] -%}
+  {%- for col_name in agate_table.column_names -%}
+    {%- do types.append(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) -%}
+  {%- endfor -%}
+  {%- set statements = [] -%}
+  {%- for chunk in agate_table.rows | batch(batch_size) -%}
+    {%- set sql -%}
+      insert into {{ this.render() }} values
+      {% for row in chunk -%}
+        ({%- for value in row -%}
+          {%- if value is none -%}cast(null as {{ types[loop.index0] }})
+          {%- else -%}cast({{ spark_string_literal(value) }} as {{ types[loop.index0] }})
+          {%- endif -%}{{ ", " if not loop.last }}
+        {%- endfor -%}){{ "," if not loop.last }}
+      {% endfor %}
+    {%- endset -%}
+    {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+    {%- if loop.index0 == 0 -%}{%- do statements.append(sql) -%}{%- endif -%}
+  {%- endfor -%}
+  {{ return(statements[0] if statements else '') }}
+{% endmacro %}
+
+{#- A Spark SQL string literal of any value (backslash and apostrophe escaped). -#}
+{% macro spark_string_literal(value) -%}
+  '{{ (value | string) | replace("\\", "\\\\") | replace("'", "\\'") }}'
+{%- endmacro %}
+
+{#- ---- Python models ------------------------------------------------------------------
+
+  dbt Python models do not run under dbt-spark's session method (dbt-spark issue 415), so
+  they are disabled on Spark (dbt_project.yml) and their readers get these stand-ins:
+    ml_attribute_imputation    observed values only: value = the customer's own value,
+                               confidence 1.0 when known, nothing imputed (is_imputed false)
+    ml_lookalikes              no rows (ml_lookalike_audiences shows n_lookalikes = 0)
+    ml_label_model_parameters  no rows: ml_customer_label_scores is empty, so the profile's
+                               churn probability, predicted stage and value tier are null -#}
+{% macro spark__python_model_ref(name) -%}
+  {%- set st = dbt.type_string() -%}
+  {%- if name == 'ml_attribute_imputation' -%}
+    {%- set attributes = var('imputation_attributes') -%}
+    (
+    {%- for attribute in attributes %}
+    select
+        customer_id,
+        cast('{{ attribute }}' as {{ st }}) as attribute,
+        cast({{ attribute }} as {{ st }}) as observed_value,
+        cast(null as {{ st }}) as imputed_value,
+        cast({{ attribute }} as {{ st }}) as value,
+        case when {{ attribute }} is not null then cast(1.0 as double) end as confidence,
+        cast(0 as bigint) as n_neighbors,
+        cast(0 as bigint) as n_group_neighbors,
+        false as is_imputed
+    from {{ ref('stg_customers') }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+    ) as ml_attribute_imputation_observed_only
+  {%- elif name == 'ml_lookalikes' -%}
+    (select cast(null as {{ st }}) as audience_name, cast(null as {{ st }}) as customer_id,
+            cast(null as double) as score, cast(null as bigint) as rank,
+            cast(null as bigint) as n_seeds, cast(null as {{ st }}) as method
+     where 1 = 0) as ml_lookalikes_not_built_on_spark
+  {%- elif name == 'ml_label_model_parameters' -%}
+    (select cast(null as {{ st }}) as target, cast(null as {{ st }}) as model_version,
+            cast(null as int) as class_index, cast(null as {{ st }}) as class_label,
+            cast(null as double) as intercept, cast(null as {{ st }}) as feature,
+            cast(null as int) as feature_index, cast(null as double) as median,
+            cast(null as double) as mean, cast(null as double) as scale,
+            cast(null as double) as coefficient
+     where 1 = 0) as ml_label_model_parameters_not_built_on_spark
+  {%- else -%}
+    {{ exceptions.raise_compiler_error("python_model_ref('" ~ name ~ "'): no Spark stand-in for this model; add one in macros/spark_shims.sql or disable its readers on Spark") }}
+  {%- endif -%}
+{%- endmacro %}
