@@ -155,3 +155,21 @@
     {{ exceptions.raise_compiler_error("python_model_ref('" ~ name ~ "'): no Spark stand-in for this model; add one in macros/spark_shims.sql or disable its readers on Spark") }}
   {%- endif -%}
 {%- endmacro %}
+
+{#- ---- numbers: the same values as DuckDB ------------------------------------------------ -#}
+
+{#- percentile() returns a double; DuckDB's median of a decimal(_, 2) floors the interpolated
+    value to cents. A median of cents is a multiple of half a cent, so adding a quarter cent
+    before flooring is exact whatever the double's last bit. -#}
+{% macro spark__money_median(expr) -%}
+  cast(floor(percentile({{ expr }}, 0.5) * 100 + 0.25) / 100 as decimal(38, 2))
+{%- endmacro %}
+
+{% macro spark__avg_as_double(expr) -%}avg(cast({{ expr }} as double)){%- endmacro %}
+
+{#- ---- text ---------------------------------------------------------------------------- -#}
+
+{#- Spark's to_json leaves out null fields unless told not to; DuckDB writes "name":null. -#}
+{% macro spark__row_as_json(columns, prefix) -%}
+  to_json(named_struct({%- for c in columns -%}'{{ c }}', {{ prefix }}{{ c }}{{ ", " if not loop.last }}{%- endfor -%}), map('ignoreNullFields', 'false'))
+{%- endmacro %}
