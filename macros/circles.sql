@@ -121,3 +121,75 @@
     else 'other'
   end
 {%- endmacro %}
+
+{#- Min-label propagation over the circle edges (int_circle_membership): CTEs up to
+    final_labels (feature_date_role, customer_id, label, last_change_iteration), each followed
+    by a comma. The default writes the passes as a chain of CTEs in the model's query; Spark
+    materialises them pass by pass (spark__circle_label_propagation). The SQL of the pieces is
+    shared by both. -#}
+{% macro circle_label_propagation(n_iterations) -%}
+  {{ return(adapter.dispatch('circle_label_propagation', 'customer_activation')(n_iterations)) }}
+{%- endmacro %}
+
+{% macro default__circle_label_propagation(n_iterations) -%}
+{#- Neighbour pairs (one per pair whatever the link types) plus a self pair per customer, so one
+    pass is a single join of the previous labels with these pairs. -#}
+propagation_pairs as (
+{{ circle_propagation_pairs_sql('edges') }}
+),
+
+labels_0 as (
+{{ circle_labels_start_sql('propagation_pairs') }}
+),
+{% for i in range(1, n_iterations + 1) %}
+labels_{{ i }} as (
+{{ circle_label_pass_sql(i, 'labels_' ~ (i - 1), 'propagation_pairs') }}
+),
+{% endfor %}
+
+final_labels as (
+    select * from labels_{{ n_iterations }}
+),
+{%- endmacro %}
+
+{% macro circle_propagation_pairs_sql(edges) -%}
+    select distinct
+        feature_date_role,
+        customer_id as from_customer_id,
+        linked_customer_id as to_customer_id,
+        false as is_self
+    from {{ edges }}
+    union all
+    select distinct
+        feature_date_role,
+        customer_id as from_customer_id,
+        customer_id as to_customer_id,
+        true as is_self
+    from {{ edges }}
+{%- endmacro %}
+
+{% macro circle_labels_start_sql(pairs) -%}
+    select
+        feature_date_role,
+        to_customer_id as customer_id,
+        to_customer_id as label,
+        0 as last_change_iteration
+    from {{ pairs }}
+    where is_self
+{%- endmacro %}
+
+{% macro circle_label_pass_sql(i, previous, pairs) -%}
+    select
+        propagation_pairs.feature_date_role,
+        propagation_pairs.to_customer_id as customer_id,
+        min(previous.label) as label,
+        case
+            when min(previous.label) < max(case when propagation_pairs.is_self then previous.label end) then {{ i }}
+            else max(case when propagation_pairs.is_self then previous.last_change_iteration end)
+        end as last_change_iteration
+    from {{ previous }} as previous
+    inner join {{ pairs }} as propagation_pairs
+        on previous.feature_date_role = propagation_pairs.feature_date_role
+        and previous.customer_id = propagation_pairs.from_customer_id
+    group by propagation_pairs.feature_date_role, propagation_pairs.to_customer_id
+{%- endmacro %}

@@ -79,3 +79,37 @@
   {%- if feature['transform'] == 'log_z' -%}ln(1 + greatest(cast({{ x }} as double), 0))
   {%- else -%}cast({{ x }} as double){%- endif -%}
 {%- endmacro %}
+
+{#- The fitted parameters of every feature of the catalogue over `relation` (a CTE name): one
+    row per feature with feature_name, feature_group, transform, center, raw_scale,
+    n_fit_values, n_fit_rows, fitted_on, feature_order. Dispatched: the default is one
+    aggregate per feature (union all); Spark computes them all in one pass
+    (spark__fit_feature_parameters). -#}
+{% macro fit_feature_parameters(features, relation) -%}
+  {{ return(adapter.dispatch('fit_feature_parameters', 'customer_activation')(features, relation)) }}
+{%- endmacro %}
+
+{% macro default__fit_feature_parameters(features, relation) -%}
+    {%- for feature in features %}
+    select
+        '{{ feature.name }}' as feature_name,
+        '{{ feature.group }}' as feature_group,
+        '{{ feature.transform }}' as transform,
+        {%- if feature.transform in ('z', 'log_z') %}
+        avg({{ feature_transformed(feature) }}) as center,
+        stddev_samp({{ feature_transformed(feature) }}) as raw_scale,
+        {%- elif feature.transform == 'robust' %}
+        {{ quantile(feature_transformed(feature), 0.5) }} as center,
+        {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as raw_scale,
+        {%- else %}
+        cast(0 as double) as center,
+        cast(1 as double) as raw_scale,
+        {%- endif %}
+        count({{ feature_transformed(feature) }}) as n_fit_values,
+        count(*) as n_fit_rows,
+        max(feature_date_role) as fitted_on,
+        {{ loop.index }} as feature_order
+    from {{ relation }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

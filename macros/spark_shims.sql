@@ -173,3 +173,70 @@
 {% macro spark__row_as_json(columns, prefix) -%}
   to_json(named_struct({%- for c in columns -%}'{{ c }}', {{ prefix }}{{ c }}{{ ", " if not loop.last }}{%- endfor -%}), map('ignoreNullFields', 'false'))
 {%- endmacro %}
+
+{#- ---- feature scaling in one pass ------------------------------------------------------
+
+  The default fits each feature with its own aggregate over the fit population (a union of
+  about 80 aggregates): fine for DuckDB, but Spark runs each as its own scan and job. Here one
+  aggregate computes every feature's statistics in one pass and stack() turns the wide row
+  into one row per feature, with the same expressions (so the same values). -#}
+{% macro spark__fit_feature_parameters(features, relation) -%}
+    select stack({{ features | length }}
+    {%- for feature in features %},
+        '{{ feature.name }}', '{{ feature.group }}', '{{ feature.transform }}',
+        f{{ loop.index }}__center, f{{ loop.index }}__raw_scale, f{{ loop.index }}__n_fit_values,
+        n_fit_rows, fitted_on, {{ loop.index }}
+    {%- endfor %}
+    ) as (feature_name, feature_group, transform, center, raw_scale, n_fit_values, n_fit_rows, fitted_on, feature_order)
+    from (
+        select
+            count(*) as n_fit_rows,
+            max(feature_date_role) as fitted_on
+            {%- for feature in features %},
+            {%- if feature.transform in ('z', 'log_z') %}
+            avg({{ feature_transformed(feature) }}) as f{{ loop.index }}__center,
+            stddev_samp({{ feature_transformed(feature) }}) as f{{ loop.index }}__raw_scale,
+            {%- elif feature.transform == 'robust' %}
+            {{ quantile(feature_transformed(feature), 0.5) }} as f{{ loop.index }}__center,
+            {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as f{{ loop.index }}__raw_scale,
+            {%- else %}
+            cast(0 as double) as f{{ loop.index }}__center,
+            cast(1 as double) as f{{ loop.index }}__raw_scale,
+            {%- endif %}
+            count({{ feature_transformed(feature) }}) as f{{ loop.index }}__n_fit_values
+            {%- endfor %}
+        from {{ relation }}
+    ) as fitted_wide
+{%- endmacro %}
+
+{#- ---- circles: label propagation pass by pass ------------------------------------------
+
+  As a chain of CTEs, Spark inlines every pass into one plan and copies the chain into each
+  place final_labels is read: 20 passes take minutes to plan and run. Cached temporary views
+  do not help (each cached plan keeps the whole lineage; planning time doubles with every
+  pass). Here each pass is written as a work table in the model's schema that the next pass
+  reads, so every plan is one join and one aggregate over a file scan; a pass's table is
+  dropped once the next one is written, and the last one (<model>__labels) stays beside the
+  model until the next build. -#}
+{% macro spark__circle_label_propagation(n_iterations) -%}
+  {%- if model.resource_type != 'model' -%}
+    {#- a unit test: its inputs are fixture CTEs in the query itself, and a few rows -#}
+    {{ return(default__circle_label_propagation(n_iterations)) }}
+  {%- endif -%}
+  {%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__' -%}
+  {%- if execute -%}
+    {%- do run_query("drop table if exists " ~ prefix ~ "pairs") -%}
+    {%- do run_query("create table " ~ prefix ~ "pairs as " ~ circle_propagation_pairs_sql(ref('int_circle_edges'))) -%}
+    {%- do run_query("drop table if exists " ~ prefix ~ "labels_0") -%}
+    {%- do run_query("create table " ~ prefix ~ "labels_0 as " ~ circle_labels_start_sql(prefix ~ 'pairs')) -%}
+    {%- for i in range(1, n_iterations + 1) -%}
+      {%- do run_query("drop table if exists " ~ prefix ~ "labels_" ~ i) -%}
+      {%- do run_query("create table " ~ prefix ~ "labels_" ~ i ~ " as "
+            ~ circle_label_pass_sql(i, prefix ~ 'labels_' ~ (i - 1), prefix ~ 'pairs')) -%}
+      {%- do run_query("drop table if exists " ~ prefix ~ "labels_" ~ (i - 1)) -%}
+    {%- endfor -%}
+  {%- endif %}
+final_labels as (
+    select * from {{ prefix }}labels_{{ n_iterations }}
+),
+{%- endmacro %}

@@ -31,54 +31,8 @@ edges as (
     select * from {{ ref('int_circle_edges') }}
 ),
 
-{#- Neighbour pairs (one per pair whatever the link types) plus a self pair per customer, so one
-    pass is a single join of the previous labels with these pairs. -#}
-propagation_pairs as (
-    select distinct
-        feature_date_role,
-        customer_id as from_customer_id,
-        linked_customer_id as to_customer_id,
-        false as is_self
-    from edges
-    union all
-    select distinct
-        feature_date_role,
-        customer_id as from_customer_id,
-        customer_id as to_customer_id,
-        true as is_self
-    from edges
-),
-
-labels_0 as (
-    select
-        feature_date_role,
-        to_customer_id as customer_id,
-        to_customer_id as label,
-        0 as last_change_iteration
-    from propagation_pairs
-    where is_self
-),
-{% for i in range(1, n_iterations + 1) %}
-labels_{{ i }} as (
-    select
-        propagation_pairs.feature_date_role,
-        propagation_pairs.to_customer_id as customer_id,
-        min(previous.label) as label,
-        case
-            when min(previous.label) < max(case when propagation_pairs.is_self then previous.label end) then {{ i }}
-            else max(case when propagation_pairs.is_self then previous.last_change_iteration end)
-        end as last_change_iteration
-    from labels_{{ i - 1 }} as previous
-    inner join propagation_pairs
-        on previous.feature_date_role = propagation_pairs.feature_date_role
-        and previous.customer_id = propagation_pairs.from_customer_id
-    group by propagation_pairs.feature_date_role, propagation_pairs.to_customer_id
-),
-{% endfor %}
-
-final_labels as (
-    select * from labels_{{ n_iterations }}
-),
+{#- propagation_pairs, labels_0 .. labels_<n>, final_labels (macros/circles.sql) -#}
+{{ circle_label_propagation(n_iterations) }}
 
 labelled_edges as (
     select

@@ -22,28 +22,7 @@ fit_population as (
 ),
 
 fitted as (
-    {%- for feature in features %}
-    select
-        '{{ feature.name }}' as feature_name,
-        '{{ feature.group }}' as feature_group,
-        '{{ feature.transform }}' as transform,
-        {%- if feature.transform in ('z', 'log_z') %}
-        avg({{ feature_transformed(feature) }}) as center,
-        stddev_samp({{ feature_transformed(feature) }}) as raw_scale,
-        {%- elif feature.transform == 'robust' %}
-        {{ quantile(feature_transformed(feature), 0.5) }} as center,
-        {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as raw_scale,
-        {%- else %}
-        cast(0 as double) as center,
-        cast(1 as double) as raw_scale,
-        {%- endif %}
-        count({{ feature_transformed(feature) }}) as n_fit_values,
-        count(*) as n_fit_rows,
-        max(feature_date_role) as fitted_on,
-        {{ loop.index }} as feature_order
-    from fit_population
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{- fit_feature_parameters(features, 'fit_population') }}
 )
 
 select
