@@ -120,7 +120,10 @@
                                churn probability, predicted stage and value tier are null -#}
 {% macro spark__python_model_ref(name) -%}
   {%- set st = dbt.type_string() -%}
-  {%- if name == 'ml_attribute_imputation' -%}
+  {%- if target.type != 'spark' -%}
+    {#- dbt-databricks falls back to spark__ macros, and runs Python models: the real output -#}
+    {{ return(ref(name)) }}
+  {%- elif name == 'ml_attribute_imputation' -%}
     {%- set attributes = var('imputation_attributes') -%}
     (
     {%- for attribute in attributes %}

@@ -284,7 +284,8 @@ def compare_builds(duckdb_path: str | Path, warehouse: str | Path) -> list[Table
         duck = con.sql(f"select * from duck.{table}").df()
         spark = read_spark(con, warehouse, table)
         results.append(compare_table(con, duck, spark, table))
-    results.append(compare_customer_tags(con, str(duckdb_path), warehouse))
+    if "marts.fct_customer_tags" in tables and spark_table_path(warehouse, "marts.fct_customer_tags").is_dir():
+        results.append(compare_customer_tags(con, str(duckdb_path), warehouse))
     return results
 
 

@@ -153,6 +153,38 @@ def test_spark_stand_ins_for_python_models(spark_build):
     assert rows and all(n_lookalikes == 0 for _, _, n_lookalikes in rows)
 
 
+@pytest.fixture(scope="module")
+def file_layouts(tmp_path_factory) -> Path:
+    """The same shop as Parquet, with one table as a folder of two Parquet files and one as
+    gzipped CSV: the other ways a folder of files can hold the contract tables."""
+    import duckdb
+    out = tmp_path_factory.mktemp("spark_layouts") / "data"
+    generate(out, n_customers=SPARK_CUSTOMERS // 2, seed=SPARK_SEED, fmt="parquet", end_date=END_DATE)
+    (out / "orders").mkdir()
+    duckdb.sql(f"copy (select * from '{out}/orders.parquet' where order_id < 'O000002000') to '{out}/orders/part-0.parquet'")
+    duckdb.sql(f"copy (select * from '{out}/orders.parquet' where not (order_id < 'O000002000') or order_id is null) "
+               f"to '{out}/orders/part-1.parquet'")
+    (out / "orders.parquet").unlink()
+    duckdb.sql(f"copy (select * from '{out}/events.parquet') to '{out}/events.csv.gz' (header, compression gzip)")
+    (out / "events.parquet").unlink()
+    return out
+
+
+def test_staging_reads_parquet_folders_and_gzip_like_duckdb(file_layouts, tmp_path_factory):
+    """Staging only (it alone reads the files), on both engines, compared table by table."""
+    vars_ = {"raw_data_path": str(file_layouts), "as_of_date": END_DATE}
+    duck = run_dbt(["build", "-s", "path:models/staging", "path:seeds"], tmp_path_factory.mktemp("layouts_duckdb"), vars_)
+    work = tmp_path_factory.mktemp("layouts_spark")
+    spark = run_dbt(["build", "-s", "path:models/staging", "path:seeds", "--target", "spark"], work, vars_,
+                    env={"CUSTOMER_ACTIVATION_SPARK_DIR": str(work / "spark")})
+    results = engine_compare.compare_builds(duck.db_path, work / "spark" / "warehouse")
+    staging = [r for r in results if r.table.startswith("staging.")]
+    assert len(staging) == 13
+    assert all(r.ok for r in staging), engine_compare.report(staging)
+    counts = dict(duck.query("select source_table, input_rows from staging.stg_row_counts"))
+    assert counts["orders"] > 1000 and counts["events"] > 1000
+
+
 def test_spark_paths_stay_in_the_spark_dir(spark_build):
     """Nothing of Spark's lands in the project folder: warehouse, metastore and derby.log are
     under CUSTOMER_ACTIVATION_SPARK_DIR."""
