@@ -3,6 +3,8 @@
 #                $(CUSTOMER_ACTIVATION_DB) (default customer_activation.duckdb)
 #   make test    run every test (pytest: the package, the dbt project end to end, and the
 #                same project on local Apache Spark checked against DuckDB)
+#   make publish copy the BI-facing schemas of the build into $(PUBLISH_DIR)/customer_activation.duckdb,
+#                a read-only file replaced atomically (BI tools read that, never the build database)
 #   make build-spark   the same build on local Apache Spark (dbt-spark, Java 17+): installs
 #                the [spark] extra, writes under CUSTOMER_ACTIVATION_SPARK_DIR (target/spark)
 
@@ -22,23 +24,25 @@ DEMO_STAMP := $(DEMO_DIR)/.generated-$(DEMO_CUSTOMERS)-$(DEMO_SEED)-$(DEMO_END_D
 DEMO_VARS ?= {as_of_date: "$(DEMO_END_DATE)"}
 DBT_ARGS ?=
 
-.PHONY: build test install install-spark build-spark demo-data dbt-build docs clean
+.PHONY: build test install install-spark build-spark demo-data dbt-build docs clean publish
 
+# Publishing takes under a second on the demo and runs only after dbt build succeeded.
 build: install demo-data dbt-build
+	$(MAKE) --no-print-directory publish
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,semantic]"
 	touch $@
 
 # The [spark] extra (dbt-spark with pyspark, about 600 MB, 35-65 s) on top of the above.
 install-spark: $(VENV)/.installed-spark
 
 $(VENV)/.installed-spark: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test,spark]"
+	$(BIN)/python -m pip install --quiet -e ".[test,semantic,spark]"
 	touch $@
 
 demo-data: install $(DEMO_STAMP)
@@ -57,11 +61,30 @@ dbt-build: install
 build-spark: install-spark demo-data
 	$(DBT) build --target spark --vars '$(DEMO_VARS)' $(DBT_ARGS)
 
+# BI access (README "BI access"): the published copy BI tools connect to.
+PUBLISH_DIR ?= published
+publish: install
+	$(BIN)/python -m customer_activation.publish --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(PUBLISH_DIR)
+
 test: install install-spark
 	$(BIN)/python -m pytest -q
+
+# Campaign report (README "Campaign loop"): self-contained HTML of every campaign in $(REPORT_DIR).
+REPORT_DIR ?= reports
+.PHONY: report
+report: install
+	$(BIN)/python -m customer_activation.campaign_report --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(REPORT_DIR)
 
 docs: install demo-data
 	$(DBT) docs generate --vars '$(DEMO_VARS)'
 
 clean:
-	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal
+	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal published reports
+
+# Benchmarks (bench/README.md): make bench SIZE=tiny|100k|1m [BENCH_ARGS="--no-refresh"]
+SIZE ?= 100k
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/bench.py --size $(SIZE) $(BENCH_ARGS)

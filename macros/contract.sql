@@ -5,7 +5,8 @@
   types: text | date | timestamp | int | money | float
   required (table): the build fails if the table is missing.
   required (column): the build fails, naming table and column, if a present table lacks it.
-  Optional columns that are absent are read as null (or `default` when given).
+  Optional columns that are absent are read as null (or `default` when given); a blank value
+  of a column with a `default` takes the default too.
 -#}
 {% macro contract() %}
 {% do return({

@@ -80,36 +80,33 @@
   {%- else -%}cast({{ x }} as double){%- endif -%}
 {%- endmacro %}
 
-{#- The fitted parameters of every feature of the catalogue over `relation` (a CTE name): one
-    row per feature with feature_name, feature_group, transform, center, raw_scale,
-    n_fit_values, n_fit_rows, fitted_on, feature_order. Dispatched: the default is one
-    aggregate per feature (union all); Spark computes them all in one pass
-    (spark__fit_feature_parameters). -#}
-{% macro fit_feature_parameters(features, relation) -%}
-  {{ return(adapter.dispatch('fit_feature_parameters', 'customer_activation')(features, relation)) }}
+{#- One row per feature of the catalogue from `wide` (a CTE name: one row with
+    f<i>__center, f<i>__raw_scale, f<i>__n_fit_values per feature i, n_fit_rows, fitted_on):
+    feature_name, feature_group, transform, center, raw_scale, n_fit_values, n_fit_rows,
+    fitted_on, feature_order. Dispatched: the default is a union of one select per feature;
+    Spark unpivots with stack() (spark__feature_parameters_long). -#}
+{% macro feature_parameters_long(features, wide) -%}
+  {{ return(adapter.dispatch('feature_parameters_long', 'customer_activation')(features, wide)) }}
 {%- endmacro %}
 
-{% macro default__fit_feature_parameters(features, relation) -%}
+{% macro default__feature_parameters_long(features, wide) -%}
     {%- for feature in features %}
     select
         '{{ feature.name }}' as feature_name,
         '{{ feature.group }}' as feature_group,
         '{{ feature.transform }}' as transform,
-        {%- if feature.transform in ('z', 'log_z') %}
-        avg({{ feature_transformed(feature) }}) as center,
-        stddev_samp({{ feature_transformed(feature) }}) as raw_scale,
-        {%- elif feature.transform == 'robust' %}
-        {{ quantile(feature_transformed(feature), 0.5) }} as center,
-        {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as raw_scale,
+        {%- if feature.transform in ('z', 'log_z', 'robust') %}
+        f{{ loop.index }}__center as center,
+        f{{ loop.index }}__raw_scale as raw_scale,
         {%- else %}
         cast(0 as double) as center,
         cast(1 as double) as raw_scale,
         {%- endif %}
-        count({{ feature_transformed(feature) }}) as n_fit_values,
-        count(*) as n_fit_rows,
-        max(feature_date_role) as fitted_on,
+        f{{ loop.index }}__n_fit_values as n_fit_values,
+        n_fit_rows,
+        fitted_on,
         {{ loop.index }} as feature_order
-    from {{ relation }}
+    from {{ wide }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}

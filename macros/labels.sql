@@ -8,8 +8,9 @@
       new        first seen less than lifecycle_new_days (60) ago
       lost       never completed an order, or the last one more than lifecycle_lost_days (180) ago
       dormant    last completed order more than lifecycle_dormant_days (90) ago
-      declining  ordered in the last trend window but fewer than lifecycle_decline_ratio (0.5)
-                 times as many orders as in the window before
+      declining  fewer than lifecycle_decline_ratio (0.5) times as many orders in the last
+                 trend window as in the window before (none counts: a customer whose last
+                 order was exactly lifecycle_dormant_days ago, the boundary day, is declining)
       active     otherwise -#}
 {% macro lifecycle_stage(tenure_days, recency_days, recent_orders, previous_orders) -%}
   {{ return(adapter.dispatch('lifecycle_stage', 'customer_activation')(tenure_days, recency_days, recent_orders, previous_orders)) }}

@@ -107,10 +107,16 @@
   to_json(named_struct({%- for c in columns -%}'{{ c }}', {{ prefix }}{{ c }}{{ ", " if not loop.last }}{%- endfor -%}))
 {%- endmacro %}
 
-{# One parsed select-list entry per contract column, by type, plus the raw text as raw_<name>. #}
+{# One parsed select-list entry per contract column, by type, plus the raw text as raw_<name>.
+   A column with a contract default takes it when the value is blank, as when the column is
+   absent (an empty status is the default status, not an unknown one). #}
 {% macro parsed_contract_columns(table, codes=[]) -%}
   {%- for col in contract_columns(table) %}
-    {% if col['name'] in codes -%}{{ clean_code(col['name']) }}
+    {% if col.get('default') is not none and col['type'] == 'text' -%}
+      {%- set default_literal = "'" ~ (col['default'] | replace("'", "''")) ~ "'" -%}
+      {%- if col['name'] in codes -%}coalesce({{ clean_code(col['name']) }}, {{ clean_code(default_literal) }})
+      {%- else -%}coalesce({{ clean_text(col['name']) }}, {{ clean_text(default_literal) }}){%- endif -%}
+    {%- elif col['name'] in codes -%}{{ clean_code(col['name']) }}
     {%- elif col['type'] == 'text' -%}{{ clean_text(col['name']) }}
     {%- elif col['type'] == 'date' -%}{{ parse_date(col['name']) }}
     {%- elif col['type'] == 'timestamp' -%}{{ parse_timestamp(col['name']) }}
@@ -129,3 +135,27 @@
   {%- for col in contract_columns(table) -%}{%- do names.append(prefix ~ col['name']) -%}{%- endfor -%}
   {{ return(names) }}
 {%- endmacro %}
+
+{#- Order-independent aggregates of floating-point values. A parallel engine adds doubles in
+    whatever order its threads finish, so sum() / avg() / stddev_samp() of a double can differ
+    in the last bits from one run to the next, and those bits change fitted models and model
+    versions downstream. deterministic_sum / _avg round each value to 18 decimals (row by row,
+    so deterministically) and add them as an exact decimal: two builds on the same input give
+    identical results (values up to 1e20). `over`: an optional window clause body. -#}
+{% macro type_deterministic_sum() -%}decimal(38, 18){%- endmacro %}
+
+{% macro deterministic_sum(expr, over=none) -%}
+  cast(sum(cast({{ expr }} as {{ type_deterministic_sum() }})){% if over is not none %} over ({{ over }}){% endif %} as double)
+{%- endmacro %}
+
+{% macro deterministic_avg(expr, over=none) -%}
+  cast(avg(cast({{ expr }} as {{ type_deterministic_sum() }})){% if over is not none %} over ({{ over }}){% endif %} as double)
+{%- endmacro %}
+
+{#- The sample standard deviation, computed in a fixed order where the engine allows it
+    (DuckDB: an ordered aggregate; the values are sorted, so ties cannot reorder anything). -#}
+{% macro deterministic_stddev_samp(expr) -%}
+  {{ return(adapter.dispatch('deterministic_stddev_samp', 'customer_activation')(expr)) }}
+{%- endmacro %}
+{% macro default__deterministic_stddev_samp(expr) -%}stddev_samp({{ expr }}){%- endmacro %}
+{% macro duckdb__deterministic_stddev_samp(expr) -%}stddev_samp({{ expr }} order by {{ expr }}){%- endmacro %}

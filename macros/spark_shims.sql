@@ -117,26 +117,24 @@
                                confidence 1.0 when known, nothing imputed (is_imputed false)
     ml_lookalikes              no rows (ml_lookalike_audiences shows n_lookalikes = 0)
     ml_label_model_parameters  no rows: ml_customer_label_scores is empty, so the profile's
-                               churn probability, predicted stage and value tier are null -#}
+                               churn probability, predicted stage and value tier are null
+    campaign_response_scores   no rows: campaign_assignments ranks the audience by its
+                               source score, then customer_id -#}
 {% macro spark__python_model_ref(name) -%}
-  {%- set st = dbt.type_string() -%}
   {%- if target.type != 'spark' -%}
     {#- dbt-databricks falls back to spark__ macros, and runs Python models: the real output -#}
     {{ return(ref(name)) }}
-  {%- elif name == 'ml_attribute_imputation' -%}
-    {%- set attributes = var('imputation_attributes') -%}
+  {%- endif -%}
+  {%- set st = dbt.type_string() -%}
+  {%- set stand_in -%}
+  {%- if name == 'ml_attribute_imputation' -%}
     (
-    {%- for attribute in attributes %}
-    select
-        customer_id,
-        cast('{{ attribute }}' as {{ st }}) as attribute,
-        cast({{ attribute }} as {{ st }}) as observed_value,
-        cast(null as {{ st }}) as imputed_value,
+    {%- for attribute in var('imputation_attributes') %}
+    select customer_id, cast('{{ attribute }}' as {{ st }}) as attribute,
+        cast({{ attribute }} as {{ st }}) as observed_value, cast(null as {{ st }}) as imputed_value,
         cast({{ attribute }} as {{ st }}) as value,
         case when {{ attribute }} is not null then cast(1.0 as double) end as confidence,
-        cast(0 as bigint) as n_neighbors,
-        cast(0 as bigint) as n_group_neighbors,
-        false as is_imputed
+        cast(0 as bigint) as n_neighbors, cast(0 as bigint) as n_group_neighbors, false as is_imputed
     from {{ ref('stg_customers') }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -154,9 +152,16 @@
             cast(null as double) as mean, cast(null as double) as scale,
             cast(null as double) as coefficient
      where 1 = 0) as ml_label_model_parameters_not_built_on_spark
+  {%- elif name == 'campaign_response_scores' -%}
+    (select cast(null as {{ st }}) as campaign_id, cast(null as {{ st }}) as customer_id,
+            cast(null as double) as predicted_response, cast(null as {{ st }}) as model_version
+     where 1 = 0) as campaign_response_scores_not_built_on_spark
   {%- else -%}
     {{ exceptions.raise_compiler_error("python_model_ref('" ~ name ~ "'): no Spark stand-in for this model; add one in macros/spark_shims.sql or disable its readers on Spark") }}
   {%- endif -%}
+  {%- endset -%}
+  {#- one line, so it may also stand in a `-- depends_on:` comment -#}
+  {{ return(modules.re.sub('\\s+', ' ', stand_in).strip()) }}
 {%- endmacro %}
 
 {#- ---- numbers: the same values as DuckDB ------------------------------------------------ -#}
@@ -177,39 +182,24 @@
   to_json(named_struct({%- for c in columns -%}'{{ c }}', {{ prefix }}{{ c }}{{ ", " if not loop.last }}{%- endfor -%}), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
-{#- ---- feature scaling in one pass ------------------------------------------------------
+{#- ---- feature scaling: one row per feature -----------------------------------------
 
-  The default fits each feature with its own aggregate over the fit population (a union of
-  about 80 aggregates): fine for DuckDB, but Spark runs each as its own scan and job. Here one
-  aggregate computes every feature's statistics in one pass and stack() turns the wide row
-  into one row per feature, with the same expressions (so the same values). -#}
-{% macro spark__fit_feature_parameters(features, relation) -%}
+  int_feature_scaling fits every feature in one aggregate (one wide row), then the default
+  turns it into one row per feature with a union of ~80 selects of that row: Spark inlines
+  the aggregate into each of them and plans ~80 copies. stack() unpivots the row in one go. -#}
+{% macro spark__feature_parameters_long(features, wide) -%}
     select stack({{ features | length }}
     {%- for feature in features %},
         '{{ feature.name }}', '{{ feature.group }}', '{{ feature.transform }}',
-        f{{ loop.index }}__center, f{{ loop.index }}__raw_scale, f{{ loop.index }}__n_fit_values,
-        n_fit_rows, fitted_on, {{ loop.index }}
+        {%- if feature.transform in ('z', 'log_z', 'robust') %}
+        cast(f{{ loop.index }}__center as double), cast(f{{ loop.index }}__raw_scale as double),
+        {%- else %}
+        cast(0 as double), cast(1 as double),
+        {%- endif %}
+        f{{ loop.index }}__n_fit_values, n_fit_rows, fitted_on, {{ loop.index }}
     {%- endfor %}
     ) as (feature_name, feature_group, transform, center, raw_scale, n_fit_values, n_fit_rows, fitted_on, feature_order)
-    from (
-        select
-            count(*) as n_fit_rows,
-            max(feature_date_role) as fitted_on
-            {%- for feature in features %},
-            {%- if feature.transform in ('z', 'log_z') %}
-            avg({{ feature_transformed(feature) }}) as f{{ loop.index }}__center,
-            stddev_samp({{ feature_transformed(feature) }}) as f{{ loop.index }}__raw_scale,
-            {%- elif feature.transform == 'robust' %}
-            {{ quantile(feature_transformed(feature), 0.5) }} as f{{ loop.index }}__center,
-            {{ quantile(feature_transformed(feature), 0.75) }} - {{ quantile(feature_transformed(feature), 0.25) }} as f{{ loop.index }}__raw_scale,
-            {%- else %}
-            cast(0 as double) as f{{ loop.index }}__center,
-            cast(1 as double) as f{{ loop.index }}__raw_scale,
-            {%- endif %}
-            count({{ feature_transformed(feature) }}) as f{{ loop.index }}__n_fit_values
-            {%- endfor %}
-        from {{ relation }}
-    ) as fitted_wide
+    from {{ wide }}
 {%- endmacro %}
 
 {#- ---- circles: label propagation pass by pass ------------------------------------------
@@ -217,29 +207,37 @@
   As a chain of CTEs, Spark inlines every pass into one plan and copies the chain into each
   place final_labels is read: 20 passes take minutes to plan and run. Cached temporary views
   do not help (each cached plan keeps the whole lineage; planning time doubles with every
-  pass). Here each pass is written as a work table in the model's schema that the next pass
-  reads, so every plan is one join and one aggregate over a file scan; a pass's table is
-  dropped once the next one is written, and the last one (<model>__labels) stays beside the
-  model until the next build. -#}
+  pass). Here the node keys, the pairs and each pass are written as work tables in the
+  model's schema (<model>__node_ids, __node_keys, __pairs, __labels_<i>), so every plan is one
+  join and one aggregate over a file scan; a pass's table is dropped once the next one is
+  written. They are written while the model compiles, in dbt's session, right before its
+  query runs; the last ones stay beside the model until the next build. A unit test (whose
+  inputs are fixture CTEs of its own query) gets the default CTE chain. -#}
 {% macro spark__circle_label_propagation(n_iterations) -%}
   {%- if model.resource_type != 'model' -%}
-    {#- a unit test: its inputs are fixture CTEs in the query itself, and a few rows -#}
     {{ return(default__circle_label_propagation(n_iterations)) }}
   {%- endif -%}
   {%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__' -%}
+  {%- set edges = ref('int_circle_edges') -%}
   {%- if execute -%}
-    {%- do run_query("drop table if exists " ~ prefix ~ "pairs") -%}
-    {%- do run_query("create table " ~ prefix ~ "pairs as " ~ circle_propagation_pairs_sql(ref('int_circle_edges'))) -%}
-    {%- do run_query("drop table if exists " ~ prefix ~ "labels_0") -%}
-    {%- do run_query("create table " ~ prefix ~ "labels_0 as " ~ circle_labels_start_sql(prefix ~ 'pairs')) -%}
+    {%- set steps = [
+        ('node_ids', circle_node_ids_sql(edges)),
+        ('node_keys', circle_node_keys_sql(edges, prefix ~ 'node_ids')),
+        ('pairs', circle_propagation_pairs_sql(edges, prefix ~ 'node_keys')),
+        ('labels_0', circle_labels_start_sql(prefix ~ 'node_keys')),
+    ] -%}
     {%- for i in range(1, n_iterations + 1) -%}
-      {%- do run_query("drop table if exists " ~ prefix ~ "labels_" ~ i) -%}
-      {%- do run_query("create table " ~ prefix ~ "labels_" ~ i ~ " as "
-            ~ circle_label_pass_sql(i, prefix ~ 'labels_' ~ (i - 1), prefix ~ 'pairs')) -%}
-      {%- do run_query("drop table if exists " ~ prefix ~ "labels_" ~ (i - 1)) -%}
+      {%- do steps.append(('labels_' ~ i, circle_label_pass_sql(i, prefix ~ 'labels_' ~ (i - 1), prefix ~ 'pairs'))) -%}
+    {%- endfor -%}
+    {%- for name, sql in steps -%}
+      {%- do run_query("drop table if exists " ~ prefix ~ name) -%}
+      {%- do run_query("create table " ~ prefix ~ name ~ " as " ~ sql) -%}
+      {%- if name.startswith('labels_') and name != 'labels_0' -%}
+        {%- do run_query("drop table if exists " ~ prefix ~ 'labels_' ~ (name[7:] | int - 1)) -%}
+      {%- endif -%}
     {%- endfor -%}
   {%- endif %}
 final_labels as (
-    select * from {{ prefix }}labels_{{ n_iterations }}
+{{ circle_final_labels_sql(prefix ~ 'labels_' ~ n_iterations, prefix ~ 'node_keys', prefix ~ 'node_ids') }}
 ),
 {%- endmacro %}

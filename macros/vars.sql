@@ -22,23 +22,100 @@
     {%- endif -%}
   {%- endfor -%}
   {%- for name, spec in var_number_specs().items() -%}
-    {{ validate_number_var(name, spec[0], spec[1], spec[2]) }}
+    {{ validate_number_var(name, spec[0], spec[1], spec[2], spec[3]) }}
+  {%- endfor -%}
+  {%- for name, default in var_boolean_specs().items() -%}
+    {%- if var(name, default) is not sameas true and var(name, default) is not sameas false -%}
+      {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be true or false; got '" ~ (var(name) | string) ~ "' (" ~ var_kind(var(name)) ~ ")") }}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for name in ['label_classes', 'interest_event_weights', 'imputation_exclude_features', 'lookalike_audiences'] -%}
+    {%- if var(name, {}) is not mapping -%}
+      {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a mapping, e.g. {a: ..., b: ...}; got " ~ (var(name) | string)) }}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for name in ['imputation_attributes', 'feature_event_types', 'feature_onehot_attributes', 'lookalike_feature_groups', 'churn_risk_thresholds'] -%}
+    {%- set value = var(name, []) -%}
+    {%- if value is string or value is not iterable or value is mapping -%}
+      {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a list, e.g. [\"a\", \"b\"]; got " ~ (value | string)) }}
+    {%- endif -%}
   {%- endfor -%}
   {{ return('') }}
 {% endmacro %}
 
-{#- Numeric vars: name -> (default, minimum, maximum). Later layers add theirs here. -#}
+{#- Numeric vars: name -> (default, minimum, maximum, whole number?). The defaults are the
+    ones the models use when the var is not set. Later layers add theirs here. -#}
 {% macro var_number_specs() %}
-  {{ return({}) }}
+  {{ return({
+    'label_horizon_days': (90, 1, 3650, true),
+    'rfm_window_days': (0, 0, 36500, true),
+    'rfm_score_bins': (5, 2, 100, true),
+    'trend_window_days': (90, 1, 3650, true),
+    'feature_recent_days': (90, 1, 3650, true),
+    'feature_min_training_rows': (30, 1, 1000000000, true),
+    'feature_max_onehot_values': (10, 1, 1000, true),
+    'feature_max_categories': (20, 1, 1000, true),
+    'interest_long_half_life_days': (180, 1, 36500, false),
+    'interest_short_half_life_days': (30, 1, 36500, false),
+    'interest_recent_days': (90, 1, 36500, true),
+    'interest_top_k': (3, 1, 1000, true),
+    'interest_stable_min_share': (0.15, 0, 1, false),
+    'interest_weight_spend': (2.0, 0, 1000000, false),
+    'interest_weight_quantity': (1.0, 0, 1000000, false),
+    'lifecycle_new_days': (60, 1, 36500, true),
+    'lifecycle_dormant_days': (90, 1, 36500, true),
+    'lifecycle_lost_days': (180, 1, 36500, true),
+    'lifecycle_decline_ratio': (0.5, 0, 1, false),
+    'default_response_window_days': (30, 1, 3650, true),
+    'label_model_regularisation_c': (1.0, 0.000001, 1000000, false),
+    'label_model_manual_weight': (3.0, 0, 1000000, false),
+    'label_model_max_training_rows': (200000, 1, 1000000000, true),
+    'label_model_min_training_rows': (50, 1, 1000000000, true),
+    'label_model_min_class_rows': (10, 1, 1000000000, true),
+    'label_model_comparison_max_rows': (50000, 1, 1000000000, true),
+    'random_seed': (42, 0, 4294967295, true),
+    'imputation_k': (30, 1, 100000, true),
+    'imputation_max_donors': (10000, 1, 1000000000, true),
+    'imputation_circle_weight': (0.5, 0, 1, false),
+    'imputation_mask_share': (0.2, 0.001, 0.999, false),
+    'imputation_max_masked': (20000, 1, 1000000000, true),
+    'lookalike_top_n': (1000, 1, 1000000000, true),
+    'lookalike_tag_top_n': (200, 0, 1000000000, true),
+    'lookalike_k': (10, 1, 100000, true),
+  }) }}
 {% endmacro %}
 
-{% macro validate_number_var(name, default, minimum, maximum) %}
+{#- true/false vars: name -> default. -#}
+{% macro var_boolean_specs() %}
+  {{ return({'reject_zero_price': true, 'label_model_compare_gradient_boosting': true}) }}
+{% endmacro %}
+
+{#- What kind of value a var holds, in words, for error messages. -#}
+{% macro var_kind(value) -%}
+  {%- if value is string -%}text{%- elif value is sameas true or value is sameas false -%}true/false
+  {%- elif value is number -%}a number{%- elif value is mapping -%}a mapping
+  {%- elif value is iterable -%}a list{%- elif value is none -%}nothing{%- else -%}{{ value | string }}{%- endif -%}
+{%- endmacro %}
+
+{#- A numeric var, checked against var_number_specs wherever it is read: for vars that Jinja
+    computes with while dbt parses the project, before on-run-start validates anything, so
+    a wrong value still stops the build with a message naming the var. -#}
+{% macro number_var(name) -%}
+  {%- set spec = var_number_specs()[name] -%}
+  {{- validate_number_var(name, spec[0], spec[1], spec[2], spec[3]) -}}
+  {{ return(var(name, spec[0])) }}
+{%- endmacro %}
+
+{% macro validate_number_var(name, default, minimum, maximum, whole=false) %}
   {%- set value = var(name, default) -%}
-  {%- if value is string or value is not number -%}
-    {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a number between " ~ minimum ~ " and " ~ maximum ~ "; got '" ~ (value | string) ~ "' (" ~ (value.__class__.__name__) ~ ")") }}
+  {%- if value is string or value is not number or value is sameas true or value is sameas false -%}
+    {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a number between " ~ minimum ~ " and " ~ maximum ~ "; got '" ~ (value | string) ~ "' (" ~ var_kind(value) ~ ")") }}
   {%- endif -%}
   {%- if value < minimum or value > maximum -%}
     {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be between " ~ minimum ~ " and " ~ maximum ~ "; got " ~ value) }}
+  {%- endif -%}
+  {%- if whole and value != (value | int) -%}
+    {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a whole number; got " ~ value) }}
   {%- endif -%}
 {% endmacro %}
 

@@ -9,7 +9,7 @@
       the component's smallest customer_id); groups still spreading after the last pass are kept
       as they are and flagged is_converged = false. circle_id = 'link:' || label. The kind is the
       link type holding more than half of the circle's link weight, else 'mixed' (rule
-      circle_kind_of_link_type).
+      circle_kind_of_link_type). The passes run on integer keys (see node_ids below).
     - Attribute circles: a customer with no visible link falls back to
       'attr:' || region || '|' || age band || '|' || dominant interest ('unknown' for nulls). -#}
 {%- set settings = circle_settings() -%}
@@ -31,7 +31,7 @@ edges as (
     select * from {{ ref('int_circle_edges') }}
 ),
 
-{#- propagation_pairs, labels_0 .. labels_<n>, final_labels (macros/circles.sql) -#}
+{#- node_ids, node_keys, propagation_pairs, labels_0 .. labels_<n>, final_labels: macros/circles.sql -#}
 {{ circle_label_propagation(n_iterations) }}
 
 labelled_edges as (

@@ -106,10 +106,10 @@ circle_interest_shares as (
         membership.circle_id,
         membership.feature_date_role,
         interests.category,
-        sum(interests.share_long) as summed_share_long,
+        {{ deterministic_sum('interests.share_long') }} as summed_share_long,
         row_number() over (
             partition by membership.circle_id, membership.feature_date_role
-            order by sum(interests.share_long) desc, interests.category) as interest_rank
+            order by {{ deterministic_sum('interests.share_long') }} desc, interests.category) as interest_rank
     from membership
     inner join interests
         on membership.customer_id = interests.customer_id

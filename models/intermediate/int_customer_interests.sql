@@ -5,21 +5,14 @@
     (ties broken by category name). is_stable: a top-k interest holding at least
     interest_stable_min_share (default 0.15) of the long-term total and still present recently
     (a signal in the last interest_recent_days, default 90). Empty without products+order_items
-    and events. -#}
+    and events. The customer's totals are window sums over the same partition as the rank. -#}
 with affinity as (
     select * from {{ ref('int_customer_category_affinity') }}
     where n_signals > 0
 ),
 
-customer_totals as (
-    select customer_id, feature_date_role,
-           sum(affinity_long) as total_long, sum(affinity_short) as total_short
-    from affinity
-    group by customer_id, feature_date_role
-),
-
 population_totals as (
-    select feature_date_role, category, sum(affinity_long) as category_long
+    select feature_date_role, category, {{ deterministic_sum('affinity_long') }} as category_long
     from affinity
     group by feature_date_role, category
 ),
@@ -28,7 +21,7 @@ population_shares as (
     select
         feature_date_role,
         category,
-        category_long / nullif(sum(category_long) over (partition by feature_date_role), 0) as population_share_long
+        category_long / nullif({{ deterministic_sum('category_long', over='partition by feature_date_role') }}, 0) as population_share_long
     from population_totals
 ),
 
@@ -42,16 +35,15 @@ shares as (
         affinity.n_signals,
         affinity.n_purchase_signals,
         affinity.n_recent_signals,
-        affinity.affinity_long / nullif(customer_totals.total_long, 0) as share_long,
-        affinity.affinity_short / nullif(customer_totals.total_short, 0) as share_short,
+        affinity.affinity_long / nullif({{ deterministic_sum('affinity.affinity_long',
+            over='partition by affinity.customer_id, affinity.feature_date_role') }}, 0) as share_long,
+        affinity.affinity_short / nullif({{ deterministic_sum('affinity.affinity_short',
+            over='partition by affinity.customer_id, affinity.feature_date_role') }}, 0) as share_short,
         population_shares.population_share_long,
         row_number() over (
             partition by affinity.customer_id, affinity.feature_date_role
             order by affinity.affinity_long desc, affinity.category) as rank_long
     from affinity
-    inner join customer_totals
-        on affinity.customer_id = customer_totals.customer_id
-        and affinity.feature_date_role = customer_totals.feature_date_role
     inner join population_shares
         on affinity.feature_date_role = population_shares.feature_date_role
         and affinity.category = population_shares.category

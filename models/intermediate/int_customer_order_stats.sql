@@ -2,7 +2,11 @@
     behaviour seen strictly before the end of the feature date, in one pass over the orders.
     Completed orders are revenue; cancelled and returned ones count as orders of their status
     with no spend. Windows: rfm_window_days (frequency, monetary; 0 = all history) and
-    trend_window_days (recent vs previous spend). -#}
+    trend_window_days (recent vs previous spend).
+    The per-order work is kept narrow: the gaps between completed orders come from one window
+    over the completed orders' customer and timestamp only (ties in order_ts give a gap of 0
+    whichever comes first, so the sums do not depend on the tie-break), and the distinct
+    channels from each channel's first order; both are aggregated like the rest and joined. -#}
 {%- set w = var('rfm_window_days', 0) -%}
 {%- set t = var('trend_window_days', 90) -%}
 {%- set in_rfm_window = ("order_ts >= " ~ dbt.dateadd('day', -w, '{end}')) if w > 0 else "1 = 1" -%}
@@ -11,7 +15,27 @@
 {%- set seen = "order_ts < {end}" -%}
 {%- set done = seen ~ " and is_completed" -%}
 
-{{ aggregate_at_feature_dates(ref('int_orders_enriched'), ['customer_id'], {
+{%- set orders = ref('stg_orders') -%}
+{%- set completed_gaps -%}
+(
+    select
+        customer_id,
+        order_ts,
+        {{ dbt.datediff('lag(order_ts) over (partition by customer_id order by order_ts)', 'order_ts', 'day') }} as gap_days
+    from {{ orders }}
+    where is_completed
+) as completed_gaps
+{%- endset -%}
+{%- set channel_first_orders -%}
+(
+    select customer_id, channel, min(order_ts) as first_channel_order_ts
+    from {{ orders }}
+    where channel is not null
+    group by customer_id, channel
+) as channel_first_orders
+{%- endset -%}
+
+{{ aggregate_at_feature_dates(orders, ['customer_id'], {
     'n_orders': "count(case when " ~ seen ~ " then 1 end)",
     'first_order_ts': "min(case when " ~ seen ~ " then order_ts end)",
     'last_order_ts': "max(case when " ~ seen ~ " then order_ts end)",
@@ -30,8 +54,17 @@
     'previous_net_amount': "coalesce(sum(case when " ~ done ~ " and " ~ previous ~ " then net_amount end), 0)",
     'recent_orders': "count(case when " ~ done ~ " and " ~ recent ~ " then 1 end)",
     'previous_orders': "count(case when " ~ done ~ " and " ~ previous ~ " then 1 end)",
-    'n_gaps': "count(case when " ~ done ~ " then days_since_previous_completed end)",
-    'sum_gap_days': "sum(case when " ~ done ~ " then days_since_previous_completed end)",
-    'sum_sq_gap_days': "sum(case when " ~ done ~ " then days_since_previous_completed * days_since_previous_completed end)",
-    'n_channels': "count(distinct case when " ~ seen ~ " then channel end)",
-}) }}
+}, extra=[
+    {'relation': completed_gaps, 'fill': {'n_gaps': 0}, 'metrics': {
+        'n_gaps': "count(case when " ~ seen ~ " then gap_days end)",
+        'sum_gap_days': "sum(case when " ~ seen ~ " then gap_days end)",
+        'sum_sq_gap_days': "sum(case when " ~ seen ~ " then gap_days * gap_days end)",
+    }},
+    {'relation': channel_first_orders, 'fill': {'n_channels': 0}, 'metrics': {
+        'n_channels': "count(case when first_channel_order_ts < {end} then 1 end)",
+    }},
+], column_order=['n_orders', 'first_order_ts', 'last_order_ts', 'n_completed_orders', 'n_cancelled_orders',
+                 'n_returned_orders', 'first_completed_ts', 'last_completed_ts', 'frequency', 'monetary',
+                 'lifetime_net_amount', 'max_order_amount', 'discount_amount', 'n_discounted_orders',
+                 'recent_net_amount', 'previous_net_amount', 'recent_orders', 'previous_orders', 'n_gaps',
+                 'sum_gap_days', 'sum_sq_gap_days', 'n_channels']) }}

@@ -61,19 +61,33 @@ with_fm as (
     from scored
 ),
 
-segmented as (
+{#- The segment of every (r_score, fm_score) pair, first match by priority: a lookup of at most
+    N x N rows, so each customer needs a single equi-join. -#}
+score_values as (
+    {%- for i in range(1, n + 1) %}
+    select {{ i }} as score{{ " union all" if not loop.last }}
+    {%- endfor %}
+),
+
+segment_matches as (
     select
-        with_fm.customer_id,
-        with_fm.feature_date_role,
+        r_values.score as r_score,
+        fm_values.score as fm_score,
         segments.segment,
-        segments.priority,
         row_number() over (
-            partition by with_fm.customer_id, with_fm.feature_date_role
+            partition by r_values.score, fm_values.score
             order by segments.priority) as segment_rank
-    from with_fm
+    from score_values as r_values
+    cross join score_values as fm_values
     inner join segments
-        on with_fm.r_score between segments.r_score_min and segments.r_score_max
-        and with_fm.fm_score between segments.fm_score_min and segments.fm_score_max
+        on r_values.score between segments.r_score_min and segments.r_score_max
+        and fm_values.score between segments.fm_score_min and segments.fm_score_max
+),
+
+segment_lookup as (
+    select r_score, fm_score, segment
+    from segment_matches
+    where segment_rank = 1
 )
 
 select
@@ -94,7 +108,6 @@ select
     end as rfm_segment,
     with_fm.has_completed_order
 from with_fm
-left join segmented
-    on with_fm.customer_id = segmented.customer_id
-    and with_fm.feature_date_role = segmented.feature_date_role
-    and segmented.segment_rank = 1
+left join segment_lookup as segmented
+    on with_fm.r_score = segmented.r_score
+    and with_fm.fm_score = segmented.fm_score

@@ -21,8 +21,28 @@ fit_population as (
         else 'scoring' end
 ),
 
+{#- Every parameter in one aggregate pass over the fit population (one wide row), then one
+    row per feature. -#}
+fitted_wide as (
+    select
+        {%- for feature in features %}
+        {%- set x = feature_transformed(feature) %}
+        {%- if feature.transform in ('z', 'log_z') %}
+        {{ deterministic_avg(x) }} as f{{ loop.index }}__center,
+        {{ deterministic_stddev_samp(x) }} as f{{ loop.index }}__raw_scale,
+        {%- elif feature.transform == 'robust' %}
+        {{ quantile(x, 0.5) }} as f{{ loop.index }}__center,
+        {{ quantile(x, 0.75) }} - {{ quantile(x, 0.25) }} as f{{ loop.index }}__raw_scale,
+        {%- endif %}
+        count({{ x }}) as f{{ loop.index }}__n_fit_values,
+        {%- endfor %}
+        count(*) as n_fit_rows,
+        max(feature_date_role) as fitted_on
+    from fit_population
+),
+
 fitted as (
-    {{- fit_feature_parameters(features, 'fit_population') }}
+    {{- feature_parameters_long(features, 'fitted_wide') }}
 )
 
 select

@@ -1,31 +1,24 @@
 {#- One row per kept order, with what per-order features need: for completed orders, the days
-    since the customer's previous completed order (null for the first). -#}
-with orders as (
-    select * from {{ ref('stg_orders') }}
-),
-
-completed_gaps as (
-    select
-        order_id,
-        {{ dbt.datediff(
-            'lag(order_ts) over (partition by customer_id order by order_ts, order_id)',
-            'order_ts', 'day') }} as days_since_previous_completed
-    from orders
-    where is_completed
-)
+    since the customer's previous completed order (null for the first). A view: one window over
+    the orders (partitioned by customer and completed-or-not, so a completed order's previous
+    row is the previous completed order), computed only when read; int_customer_order_stats
+    computes the same gaps itself on the completed orders alone. -#}
+{{ config(materialized='view') }}
 
 select
-    orders.order_id,
-    orders.customer_id,
-    orders.order_ts,
-    orders.order_date,
-    orders.status,
-    orders.is_completed,
-    orders.order_amount,
-    orders.discount_amount,
-    orders.net_amount,
-    orders.channel,
-    completed_gaps.days_since_previous_completed
-from orders
-left join completed_gaps
-    on orders.order_id = completed_gaps.order_id
+    order_id,
+    customer_id,
+    order_ts,
+    order_date,
+    status,
+    is_completed,
+    order_amount,
+    discount_amount,
+    net_amount,
+    channel,
+    case when is_completed then
+        {{ dbt.datediff(
+            'lag(order_ts) over (partition by customer_id, is_completed order by order_ts, order_id)',
+            'order_ts', 'day') }}
+    end as days_since_previous_completed
+from {{ ref('stg_orders') }}

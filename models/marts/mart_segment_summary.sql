@@ -12,7 +12,7 @@ by_segment as (
         rfm_segment as segment,
         count(*) as n_customers,
         sum(coalesce(monetary, 0)) as revenue,
-        avg(churn_probability) as mean_churn_probability,
+        {{ deterministic_avg('churn_probability') }} as mean_churn_probability,
         cast(sum(case when churn_risk_class = 'high' then 1 else 0 end) as {{ dbt.type_bigint() }}) as n_high_churn_risk
     from profile
     group by rfm_segment
@@ -22,7 +22,7 @@ by_segment as (
         lifecycle_stage,
         count(*),
         sum(coalesce(monetary, 0)),
-        avg(churn_probability),
+        {{ deterministic_avg('churn_probability') }},
         cast(sum(case when churn_risk_class = 'high' then 1 else 0 end) as {{ dbt.type_bigint() }})
     from profile
     group by lifecycle_stage

@@ -12,10 +12,12 @@ def model(dbt, session):
     attributes = json.loads(dbt.config.get("attributes"))
     inputs = similarity_inputs(dbt.ref("int_customer_feature_vectors"), dbt.ref("int_feature_scaling"),
                                dbt.ref("stg_customers"), dbt.ref("int_customer_circle"), attributes)
-    return impute_attributes(
+    imputed = impute_attributes(
         inputs["features"], inputs["attributes"], feature_cols=inputs["feature_cols"],
         attribute_cols=attributes, attribute_kinds=json.loads(dbt.config.get("attribute_kinds")),
         k=int(dbt.config.get("k")), max_donors=int(dbt.config.get("max_donors")),
         random_state=int(dbt.config.get("random_seed")),
         exclude_features=json.loads(dbt.config.get("exclude_features")),
         groups=inputs["groups"], group_weight=float(dbt.config.get("circle_weight")))
+    # the values are text even when nobody knows an attribute (all null would be typed NULL)
+    return imputed.astype({c: "string" for c in ("observed_value", "imputed_value", "value")})

@@ -10,6 +10,7 @@ from customer_activation.label_models import LabelModelSettings, train_label_mod
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    challenger = dbt.config.get("gradient_boosting_challenger")  # yes or no
     settings = LabelModelSettings(
         C=float(dbt.config.get("regularisation_c")),
         manual_weight=float(dbt.config.get("manual_label_weight")),
@@ -17,6 +18,8 @@ def model(dbt, session):
         min_rows=int(dbt.config.get("min_training_rows")),
         min_class_rows=int(dbt.config.get("min_class_rows")),
         random_state=int(dbt.config.get("random_seed")),
+        compare_gradient_boosting=challenger == "yes",
+        comparison_max_rows=int(dbt.config.get("comparison_max_rows")),
     )
     scaling = to_frame(dbt.ref("int_feature_scaling")).sort_values("feature_order")
     feature_cols = scaling["feature_name"].tolist()

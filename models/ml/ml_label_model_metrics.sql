@@ -1,6 +1,7 @@
 {#- One row per target, model and metric on the time-based holdout: the logistic regression
-    (trained at the backtest date) next to its baselines (majority_class, rule_carried_forward,
-    recency_rank for churn), evaluated on the labels of the last label_horizon_days. -#}
+    (trained at the backtest date; model_role product) next to its baselines (majority_class,
+    rule_carried_forward, recency_rank for churn) and a gradient-boosting challenger, evaluated
+    on the labels of the last label_horizon_days. -#}
 with metrics as (
     select
         cast(target as {{ dbt.type_string() }}) as target,
@@ -23,6 +24,10 @@ lr as (
 select
     metrics.target,
     metrics.model,
+    cast(case
+        when metrics.model = 'logistic_regression' then 'product'
+        when metrics.model = 'gradient_boosting' then 'challenger'
+        else 'baseline' end as {{ dbt.type_string() }}) as model_role,
     metrics.model_version,
     metrics.metric,
     metrics.value,

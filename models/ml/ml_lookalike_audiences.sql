@@ -45,7 +45,7 @@ lookalikes as (
         count(*) as n_lookalikes,
         max(score) as best_score,
         min(score) as worst_score,
-        avg(score) as mean_score
+        {{ deterministic_avg('score') }} as mean_score
     from {{ python_model_ref('ml_lookalikes') }}
     group by audience_name
 )

@@ -12,7 +12,11 @@ Protocol, per target (time-based holdout, no leakage):
    - ``majority_class``: always the most frequent training class (class shares as probabilities);
    - ``rule_carried_forward``: the label observed in the window *before* the feature date
      (for lifecycle stage, the rule stage at the feature date) — "nothing changes";
-   - ``recency_rank`` (churn only): ranking by days since the last order (ROC AUC).
+   - ``recency_rank`` (churn only): ranking by days since the last order (ROC AUC);
+   and, as a challenger (not the product model), ``gradient_boosting``: scikit-learn's
+   HistGradientBoostingClassifier on the same rows, features and weights, to show what a
+   non-linear model would add (``compare_gradient_boosting``; trained on at most
+   ``comparison_max_rows`` rows).
 2. **final**: fit on the ``training`` rows; its parameters score the customers at as_of_date
    (in SQL, from the stored parameters; see :mod:`customer_activation.classifier`).
 
@@ -61,6 +65,8 @@ class LabelModelSettings:
     min_class_rows: int = 10
     random_state: int = 0
     max_iter: int = 1000
+    compare_gradient_boosting: bool = True
+    comparison_max_rows: int = 50_000
 
 
 @dataclass
@@ -133,6 +139,29 @@ def _fit(frame: pd.DataFrame, feature_cols: list[str], target: str,
         sample[feature_cols], sample["label"], sample_weight=_weights(sample, settings.manual_weight),
         C=settings.C, random_state=settings.random_state, max_iter=settings.max_iter,
         min_rows=settings.min_rows, target=target)
+
+
+def _gradient_boosting_proba(train: pd.DataFrame, evaluate: pd.DataFrame, feature_cols: list[str],
+                             classes: list[Any], settings: LabelModelSettings) -> np.ndarray | None:
+    """Holdout probabilities (aligned to ``classes``) of the gradient-boosting challenger fitted
+    on ``train`` like the logistic regression (rare classes out, balanced class weights,
+    manual-label weights); None when fewer than two classes remain."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    frame, _ = _drop_rare_classes(train, settings.min_class_rows)
+    sample = _sample(frame, settings.comparison_max_rows, settings.random_state)
+    if sample["label"].nunique() < 2 or len(sample) < settings.min_rows:
+        return None
+    model = HistGradientBoostingClassifier(
+        max_iter=100, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False,
+        class_weight="balanced", random_state=settings.random_state)
+    model.fit(sample[feature_cols].to_numpy(dtype=float), sample["label"].to_numpy(dtype=object),
+              sample_weight=_weights(sample, settings.manual_weight))
+    out = np.zeros((len(evaluate), len(classes)))
+    proba = model.predict_proba(evaluate[feature_cols].to_numpy(dtype=float))
+    for j, c in enumerate(model.classes_):
+        out[:, classes.index(c)] = proba[:, j]
+    return out
 
 
 def _proba_on(model: FittedLabelModel, X: pd.DataFrame, classes: list[Any]) -> np.ndarray:
@@ -211,6 +240,13 @@ def train_label_models(
             calib.insert(0, "target", target)
             calib_frames.append(calib)
 
+            if settings.compare_gradient_boosting:
+                gb = _gradient_boosting_proba(backtest, holdout, feature_cols, classes, settings)
+                metric_rows += _metric_rows(
+                    target, "gradient_boosting",
+                    _safe_metrics(multiclass_metrics, y_true, gb, classes) if gb is not None else {"n": len(holdout)},
+                    None, None if gb is not None else "too few rows or classes to train the challenger")
+
             majority = prior_proba(backtest["label"].to_numpy(dtype=object), classes, len(holdout))
             metric_rows += _metric_rows(target, "majority_class",
                                         _safe_metrics(multiclass_metrics, y_true, majority, classes), None, None)
@@ -229,7 +265,9 @@ def train_label_models(
                 auc = ranking_auc((y_true == "churned").astype(int), score)
                 metric_rows.append({"target": target, "model": "recency_rank", "model_version": None,
                                     "metric": "roc_auc_ovr", "value": None if np.isnan(auc) else float(auc),
-                                    "n_eval": len(holdout), "reason": None})
+                                    "n_eval": len(holdout),
+                                    "reason": "ROC AUC undefined: the holdout has no rows or a single outcome (all churned or all retained)"
+                                    if np.isnan(auc) else None})
         else:
             metric_rows += _metric_rows(target, "logistic_regression", {"n": 0}, validation.version,
                                         reason or "no classes to evaluate")
@@ -275,7 +313,8 @@ def train_label_models(
             for t in runs["target"]]
     parameters = pd.concat(params_frames, ignore_index=True) if params_frames else pd.DataFrame()
     calibration = pd.concat(calib_frames, ignore_index=True) if calib_frames else pd.DataFrame(
-        columns=["target", "model_version"])
+        columns=["target", "model_version", "class", "bin", "n", "p_min", "p_max", "mean_predicted",
+                 "observed_rate"])  # no holdout anywhere (no customers): empty, with every column
     return LabelModelResults(parameters=parameters, metrics=metrics, calibration=calibration, runs=runs,
                              models=models)
 

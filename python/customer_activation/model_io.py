@@ -40,7 +40,9 @@ def to_frame(relation: Any, where: str | None = None,
     if hasattr(relation, "df"):  # DuckDB
         rel = relation.filter(where) if where else relation
         rel = rel.project(", ".join(columns)) if columns else rel
-        return rel.df()
+        # A parallel scan returns rows in any order; sorted, a model that depends on row order
+        # (a bootstrap, a float sum) gives the same result on every run.
+        return rel.order("all").df()
     rel = relation.filter(where) if where else relation  # Spark
     rel = rel.select(*columns) if columns else rel
     return rel.toPandas()

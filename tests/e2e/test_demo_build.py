@@ -105,5 +105,6 @@ def test_minimal_folder_builds_every_model(minimal_build):
     assert minimal_build.query("select count(*) from intermediate.int_customer_interests")[0][0] == 0
     assert minimal_build.query(
         "select count(*) from intermediate.int_customer_rfm where feature_date_role = 'scoring'")[0][0] > 0
-    results = minimal_build.run_results()["results"]
+    results = [r for r in minimal_build.run_results()["results"]
+               if not r["unique_id"].startswith("exposure.")]   # exposures are documentation: no-op
     assert results and all(r["status"] in ("success", "pass") for r in results)

@@ -284,6 +284,54 @@ def test_quantile_shift_degenerate():
         cs.quantile_shift_ci([1, 2], [1, 2], 1.5)
 
 
+def test_order_stat_interval_uses_binomial_ranks():
+    x = np.sort(np.random.default_rng(3).normal(size=501))
+    lo, hi = cs._order_stat_interval(x, 0.5, 0.95)
+    l_rank = int(stats.binom.ppf(0.025, 501, 0.5))
+    u_rank = int(stats.binom.ppf(0.975, 501, 0.5)) + 1
+    assert (lo, hi) == (x[l_rank - 1], x[u_rank - 1])
+    # exact coverage of [x_(l), x_(u)] for continuous data is at least the confidence
+    coverage = stats.binom.cdf(u_rank - 1, 501, 0.5) - stats.binom.cdf(l_rank - 1, 501, 0.5)
+    assert coverage >= 0.95
+
+
+def test_order_stat_quantile_shift_matches_asymptotics_and_the_bootstrap():
+    rng = np.random.default_rng(4)
+    n = 20_000
+    t, c = rng.normal(0.3, 1, n), rng.normal(0, 1, n)
+    res = cs.quantile_shift_ci_order_stat(t, c, 0.5)
+    assert res["estimate"] == pytest.approx(np.median(t) - np.median(c))
+    # asymptotic se of a normal median: sqrt(q (1 - q) / n) / pdf(median), both arms
+    se = math.sqrt(2 * 0.25 / n) / stats.norm.pdf(0)
+    assert res["se"] == pytest.approx(se, rel=0.1)
+    assert res["ci_low"] < 0.3 < res["ci_high"]
+    assert res["n_boot"] == 0
+    boot = cs.quantile_shift_ci(t[:4000], c[:4000], 0.75, n_boot=1000, random_state=0)
+    os_ = cs.quantile_shift_ci_order_stat(t[:4000], c[:4000], 0.75)
+    width_b, width_o = boot["ci_high"] - boot["ci_low"], os_["ci_high"] - os_["ci_low"]
+    assert width_o == pytest.approx(width_b, rel=0.2)
+
+
+def test_order_stat_quantile_shift_covers_a_known_shift():
+    rng = np.random.default_rng(5)
+    hits = 0
+    for _ in range(200):
+        t, c = rng.exponential(1, 400) + 0.5, rng.exponential(1, 400)
+        res = cs.quantile_shift_ci_order_stat(t, c, 0.5)
+        hits += res["ci_low"] <= 0.5 <= res["ci_high"]
+    assert hits / 200 >= 0.9
+
+
+def test_order_stat_quantile_shift_degenerate():
+    assert cs.quantile_shift_ci_order_stat([], [1.0], 0.5)["reason"] == "an arm has no values"
+    one = cs.quantile_shift_ci_order_stat([2.0], [1.0, 3.0], 0.5)
+    assert one["estimate"] == 0.0 and math.isnan(one["ci_low"]) and "fewer than 2" in one["reason"]
+    zeros = cs.quantile_shift_ci_order_stat(np.zeros(500), np.zeros(500), 0.5)
+    assert zeros["ci_low"] == zeros["ci_high"] == 0.0
+    with pytest.raises(ValueError):
+        cs.quantile_shift_ci_order_stat([1, 2], [1, 2], -0.1)
+
+
 # --------------------------------------------------------------------------------------
 # Welch, DiD, CUPED
 # --------------------------------------------------------------------------------------

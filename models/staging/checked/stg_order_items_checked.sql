@@ -48,6 +48,7 @@ row_checks as (
             {% if var('reject_zero_price', true) -%}
             when parsed.unit_price = 0 then 'zero_price'
             {%- endif %}
+            when abs(cast(parsed.quantity as double) * cast(parsed.unit_price as double)) >= 1e16 then 'invalid_range'
         end as row_reject_reason
     from parsed
     left join orders_by_id

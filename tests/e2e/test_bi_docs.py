@@ -1,0 +1,89 @@
+"""`dbt docs generate` on the demo build, and the BI-facing docs: every model of a BI-facing
+schema (marts, campaigns) and every column it really has (catalog.json, read from the
+database) is described in the manifest; exposures and the semantic layer are in the manifest
+and point at BI-facing models."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from dbt_helpers import run_dbt
+
+pytestmark = pytest.mark.e2e
+
+AS_OF = "2026-06-30"
+BI_SCHEMAS = {"marts", "campaigns"}
+
+
+@pytest.fixture(scope="module")
+def docs(demo_build, demo_data, tmp_path_factory):
+    """manifest.json, catalog.json and semantic_manifest.json of `dbt docs generate` run on a
+    copy of the session's demo build."""
+    work = tmp_path_factory.mktemp("bi_docs")
+    shutil.copy(demo_build.db_path, work / "build.duckdb")
+    result = run_dbt(["docs", "generate"], work, {"raw_data_path": str(demo_data), "as_of_date": AS_OF})
+    target = result.target_path
+    return {name: json.loads((target / f"{name}.json").read_text())
+            for name in ("manifest", "catalog", "semantic_manifest")}
+
+
+def _bi_models(manifest: dict) -> dict[str, dict]:
+    return {uid: node for uid, node in manifest["nodes"].items()
+            if node["resource_type"] == "model" and node["schema"] in BI_SCHEMAS}
+
+
+def test_bi_models_are_in_the_catalog(docs):
+    models = _bi_models(docs["manifest"])
+    names = {node["name"] for node in models.values()}
+    assert {"dim_customer_profile", "fct_customer_tags", "dim_circle", "mart_segment_summary",
+            "fct_profile_migrations", "metricflow_time_spine"} <= names
+    missing = sorted(node["name"] for uid, node in models.items() if uid not in docs["catalog"]["nodes"])
+    assert not missing, f"BI-facing models not in the database: {missing}"
+
+
+def test_every_bi_facing_model_and_column_is_described(docs):
+    undocumented = []
+    for uid, node in sorted(_bi_models(docs["manifest"]).items()):
+        if not node["description"].strip():
+            undocumented.append(f"{node['name']} (model)")
+        described = {name.lower(): col.get("description", "") for name, col in node["columns"].items()}
+        for column in docs["catalog"]["nodes"][uid]["columns"]:
+            if not described.get(column.lower(), "").strip():
+                undocumented.append(f"{node['name']}.{column}")
+    assert not undocumented, f"BI-facing models/columns without a description: {undocumented}"
+
+
+def test_documented_columns_exist(docs):
+    stale = []
+    for uid, node in sorted(_bi_models(docs["manifest"]).items()):
+        actual = {c.lower() for c in docs["catalog"]["nodes"][uid]["columns"]}
+        stale += [f"{node['name']}.{c}" for c in node["columns"] if c.lower() not in actual]
+    assert not stale, f"documented columns the models do not have: {stale}"
+
+
+def test_exposures_read_the_marts(docs):
+    manifest = docs["manifest"]
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert set(exposures) == {"customer_overview", "churn_watchlist", "campaign_performance"}
+    bi = set(_bi_models(manifest))
+    for name, exposure in exposures.items():
+        assert exposure["type"] == "dashboard" and exposure["description"].strip()
+        assert exposure["owner"].get("name") or exposure["owner"].get("email")
+        nodes = exposure["depends_on"]["nodes"]
+        models = [n for n in nodes if n.startswith("model.")]
+        assert models and set(models) <= bi, f"{name} should read BI-facing models only: {models}"
+        assert all(n in manifest["metrics"] for n in nodes if n.startswith("metric."))
+
+
+def test_semantic_layer_is_in_the_manifest(docs):
+    semantic = docs["semantic_manifest"]
+    metrics = {m["name"]: m for m in semantic["metrics"]}
+    assert {"customers", "revenue", "churn_rate", "mean_churn_probability",
+            "rfm_segment_share"} <= set(metrics)
+    assert all(m["description"] and m["label"] for m in metrics.values())
+    assert {s["name"] for s in semantic["semantic_models"]} == {"customer_profile", "circle", "segment_summary"}
+    spines = semantic["project_configuration"]["time_spines"]
+    assert [(s["node_relation"]["alias"], s["primary_column"]["name"]) for s in spines] == [
+        ("metricflow_time_spine", "date_day")]

@@ -1,0 +1,53 @@
+"""train_label_models on tiny frames: the holdout protocol, baselines, challenger and run log."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from customer_activation.label_models import LabelModelSettings, train_label_models
+
+
+def _data(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    rng = np.random.default_rng(seed)
+    frames, labels = [], []
+    for role in ("backtest", "training"):
+        x = rng.normal(size=(n, 3))
+        ids = [f"c{i:04d}" for i in range(n)]
+        frames.append(pd.DataFrame({"customer_id": ids, "feature_date_role": role,
+                                    "f0": x[:, 0], "f1": x[:, 1], "f2": x[:, 2]}))
+        churn = np.where(x[:, 0] + rng.normal(0, 0.5, n) > 0, "churned", "retained")
+        labels.append(pd.DataFrame({"customer_id": ids, "feature_date_role": role,
+                                    "target": "churn_risk", "label": churn, "label_source": "observed"}))
+    return pd.concat(frames, ignore_index=True), pd.concat(labels, ignore_index=True), ["f0", "f1", "f2"]
+
+
+def test_model_beats_majority_and_challenger_is_reported() -> None:
+    vectors, labels, cols = _data()
+    res = train_label_models(vectors, labels, cols, targets=("churn_risk",),
+                             settings=LabelModelSettings(random_state=1))
+    m = res.metrics.set_index(["model", "metric"])["value"]
+    assert m[("logistic_regression", "roc_auc_ovr")] > 0.8
+    assert m[("majority_class", "roc_auc_ovr")] == pytest.approx(0.5)
+    assert m[("logistic_regression", "log_loss")] < m[("majority_class", "log_loss")]
+    assert ("gradient_boosting", "roc_auc_ovr") in m.index
+    assert 0.5 < m[("gradient_boosting", "roc_auc_ovr")] <= 1.0
+    assert res.runs["status"].tolist() == ["ok"]
+
+
+def test_challenger_can_be_switched_off_and_results_are_deterministic() -> None:
+    vectors, labels, cols = _data()
+    off = train_label_models(vectors, labels, cols, targets=("churn_risk",),
+                             settings=LabelModelSettings(compare_gradient_boosting=False))
+    assert "gradient_boosting" not in set(off.metrics["model"])
+    again = train_label_models(vectors, labels, cols, targets=("churn_risk",),
+                               settings=LabelModelSettings(compare_gradient_boosting=False))
+    pd.testing.assert_frame_equal(off.parameters, again.parameters, check_exact=True)
+
+
+def test_challenger_with_too_few_rows_gives_a_reason() -> None:
+    vectors, labels, cols = _data(n=30)
+    res = train_label_models(vectors, labels, cols, targets=("churn_risk",),
+                             settings=LabelModelSettings(min_rows=50))
+    gb = res.metrics[res.metrics["model"] == "gradient_boosting"]
+    assert len(gb) and gb["value"].isna().all() and gb["reason"].str.contains("too few").all()
