@@ -31,6 +31,9 @@ pytestmark = [
 SPARK_CUSTOMERS = 300
 SPARK_SEED = 7
 END_DATE = "2026-06-30"
+# The campaign pilot gate (a data test) may fail on a small generated shop; it is not what is
+# compared here, and Spark does not build it (campaign_summary is off there).
+BUILD_VARS = {"as_of_date": END_DATE, "campaign_gate_severity": "warn"}
 
 # Not built on Spark (dbt_project.yml): Python models, the SQL models that only reshape their
 # output, the snapshot and the mart that reads it.
@@ -52,7 +55,7 @@ def spark_data(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def duckdb_build(spark_data, tmp_path_factory):
     work = tmp_path_factory.mktemp("spark_cmp_duckdb")
-    return run_dbt(["build"], work, {"raw_data_path": str(spark_data), "as_of_date": END_DATE})
+    return run_dbt(["build"], work, {"raw_data_path": str(spark_data), **BUILD_VARS})
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,7 @@ def spark_build(spark_data, tmp_path_factory):
     work = tmp_path_factory.mktemp("spark_cmp_spark")
     spark_dir = work / "spark"
     result = run_dbt(["build", "--target", "spark"], work,
-                     {"raw_data_path": str(spark_data), "as_of_date": END_DATE},
+                     {"raw_data_path": str(spark_data), **BUILD_VARS},
                      env={"CUSTOMER_ACTIVATION_SPARK_DIR": str(spark_dir)})
     result.warehouse = spark_dir / "warehouse"
     return result
@@ -172,10 +175,11 @@ def file_layouts(tmp_path_factory) -> Path:
 
 def test_staging_reads_parquet_folders_and_gzip_like_duckdb(file_layouts, tmp_path_factory):
     """Staging only (it alone reads the files), on both engines, compared table by table."""
-    vars_ = {"raw_data_path": str(file_layouts), "as_of_date": END_DATE}
-    duck = run_dbt(["build", "-s", "path:models/staging", "path:seeds"], tmp_path_factory.mktemp("layouts_duckdb"), vars_)
+    vars_ = {"raw_data_path": str(file_layouts), **BUILD_VARS}
+    select = ["-s", "path:models/staging", "path:seeds", "--indirect-selection", "cautious"]
+    duck = run_dbt(["build", *select], tmp_path_factory.mktemp("layouts_duckdb"), vars_)
     work = tmp_path_factory.mktemp("layouts_spark")
-    spark = run_dbt(["build", "-s", "path:models/staging", "path:seeds", "--target", "spark"], work, vars_,
+    spark = run_dbt(["build", *select, "--target", "spark"], work, vars_,
                     env={"CUSTOMER_ACTIVATION_SPARK_DIR": str(work / "spark")})
     results = engine_compare.compare_builds(duck.db_path, work / "spark" / "warehouse")
     staging = [r for r in results if r.table.startswith("staging.")]
