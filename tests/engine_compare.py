@@ -91,6 +91,8 @@ SKIPPED_TABLES: dict[str, str] = {
     "ml.ml_customer_label_scores": _NO_LABEL_MODELS + " (empty on Spark)",
     "marts.fct_customer_tags": "model tags differ (no scores, imputation, look-alikes): compared "
                                "by compare_customer_tags on the rule and observed tags",
+    "campaigns.campaign_audience_members": "audience rules read model outputs (churn risk, predicted "
+                                           "value tier, look-alikes), which Spark does not build",
     "campaigns.campaign_assignments": "ranked by the response model's scores on DuckDB; on Spark "
                                       "(no response model) by the audience's source score",
     "seeds.lookalike_seed_customers": "a seed (loaded, not computed)",

@@ -42,6 +42,10 @@ NOT_ON_SPARK = {
     "ml.ml_label_model_calibration", "ml.ml_label_model_coefficients", "ml.ml_model_runs",
     "ml.ml_attribute_imputation", "ml.ml_imputation_accuracy", "ml.ml_lookalikes",
     "snapshots.snap_customer_profile", "marts.fct_profile_migrations",
+    "campaigns.campaign_effects", "campaigns.campaign_metric_quartiles", "campaigns.campaign_pilot_gate",
+    "campaigns.campaign_response_predictions", "campaigns.campaign_response_scores",
+    "campaigns.campaign_results", "campaigns.campaign_segment_effects", "campaigns.campaign_srm_checks",
+    "campaigns.campaign_summary", "snapshots.snap_campaign_customer_metrics", "snapshots.snap_campaign_summary",
 }
 
 
@@ -81,7 +85,7 @@ def _by_table(comparison):
 def test_spark_build_runs_every_supported_node(spark_build, duckdb_build):
     results = spark_build.run_results()["results"]
     failed = [(r["unique_id"], r["status"], r["message"]) for r in results
-              if r["status"] not in ("success", "pass")]
+              if r["status"] not in ("success", "pass", "no-op")]
     assert failed == []
     built = {r["unique_id"] for r in results}
     assert any(uid.endswith(".dim_customer_profile") for uid in built)
