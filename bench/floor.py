@@ -3,13 +3,19 @@ numbers as the project's heaviest SQL stages, timed, then checked against the pr
 
     python bench/floor.py --data DIR --project-db FILE --as-of 2026-06-30 --out floor.json
 
-Steps (each timed on its own, in one DuckDB connection with the profile's settings):
+Steps (each timed on its own, in one DuckDB connection with the profile's settings, writing its
+tables to a database file like the project does when --floor-db is given, as the bench does):
   clean      typed Parquet -> the kept rows the stages need (customers, orders, order lines,
              products, events, links), with only the checks the generated data exercises and
              the de-duplication rules of staging; no rejected-row bookkeeping, no text parsing
              (the Parquet is typed). Compared with the project's staging models.
-  rfm        population + recency/frequency/monetary at the three feature dates, 1..5 scores
-             (ceil(5 x cume_dist)), segment from seeds/rfm_segments.csv      = int_customer_rfm
+  order_stats / event_stats   the order and browsing metrics at the three dates
+                                                                 = int_customer_order_stats / _event_stats
+  rfm        population + scores from its order stats: recency/frequency/monetary at the three
+             feature dates, 1..5 scores (ceil(5 x cume_dist)), segment from seeds/rfm_segments.csv
+                                                                 = int_customer_rfm
+  rfm_direct the same RFM straight from the clean orders (3 aggregates per date): the
+             hand-written RFM, compared with the pandas peer         = int_customer_rfm
   interests  interest signals -> decayed long/short affinity per customer x category x date,
              shares, population share, lift, rank, top-k/stable flags       = int_customer_interests
   circles    visible links in the population at each date, connected components by min-label
@@ -19,7 +25,7 @@ Steps (each timed on its own, in one DuckDB connection with the profile's settin
              one aggregate pass and apply them                               = int_customer_feature_vectors
 
 Each result is compared with the project's table: same keys, and every value equal (floats to
-1e-9 relative). The check is outside the timings.
+1e-7 relative; the largest relative difference is reported). The check is outside the timings.
 """
 from __future__ import annotations
 
@@ -39,9 +45,10 @@ LN2 = 0.6931471805599453
 STATUSES = ("completed", "cancelled", "returned")
 
 
-def connect(temp_dir: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the same settings as profiles.yml (same env vars)."""
-    con = duckdb.connect()
+def connect(db_path: str | None = None, temp_dir: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with the same settings as profiles.yml (same env vars). With db_path the
+    floor's tables are written to a database file, as the project's are (not kept in memory)."""
+    con = duckdb.connect(db_path or ":memory:")
     con.execute(f"set threads = {int(os.environ.get('CUSTOMER_ACTIVATION_DUCKDB_THREADS', '2'))}")
     con.execute(f"set memory_limit = '{os.environ.get('CUSTOMER_ACTIVATION_MEMORY_LIMIT', '4GB')}'")
     con.execute("set preserve_insertion_order = false")
@@ -65,9 +72,9 @@ def clean_sql(data: Path, as_of: str, min_date: str = "1990-01-01") -> list[str]
     p = lambda t: f"read_parquet('{data / (t + '.parquet')}')"  # noqa: E731
     end = f"(date '{as_of}' + interval 1 day)"
     return [
-        f"""create or replace temp table fd as {_fd_values(as_of)}""",
+        f"""create or replace table fd as {_fd_values(as_of)}""",
         # customers: a customer_id with at least one valid row is kept; the most complete row
-        f"""create or replace temp table f_customers as
+        f"""create or replace table f_customers as
         select customer_id, signup_date, birth_year, nullif(trim(region), '') as region
         from {p('customers')}
         where customer_id is not null
@@ -81,7 +88,7 @@ def clean_sql(data: Path, as_of: str, min_date: str = "1990-01-01") -> list[str]
                    + (phone is not null)::int + (signup_date is not null)::int desc,
                      signup_date desc nulls last) = 1""",
         # orders: valid rows of kept customers; a duplicated order_id keeps its latest version
-        f"""create or replace temp table f_orders as
+        f"""create or replace table f_orders as
         select order_id, customer_id, order_ts, lower(status) as status, order_amount,
                case when lower(status) = 'completed' then order_amount else 0 end as net_amount,
                coalesce(discount_amount, 0) as discount_amount, lower(nullif(trim(channel), '')) as channel
@@ -95,7 +102,7 @@ def clean_sql(data: Path, as_of: str, min_date: str = "1990-01-01") -> list[str]
         qualify row_number() over (
             partition by order_id
             order by order_ts desc, (discount_amount is null)::int + (channel is null)::int) = 1""",
-        f"""create or replace temp table f_products as
+        f"""create or replace table f_products as
         select product_id, coalesce(lower(nullif(trim(category), '')), 'uncategorised') as category
         from {p('products')}
         where product_id is not null
@@ -103,13 +110,13 @@ def clean_sql(data: Path, as_of: str, min_date: str = "1990-01-01") -> list[str]
             partition by product_id
             order by (category is null)::int + (subcategory is null)::int + (brand is null)::int) = 1""",
         # order lines of kept orders; exact copies count once
-        f"""create or replace temp table f_lines as
+        f"""create or replace table f_lines as
         select distinct items.order_id, items.product_id, items.quantity, items.unit_price
         from {p('order_items')} as items
         inner join f_orders on items.order_id = f_orders.order_id
         where items.product_id is not null and items.quantity is not null and items.unit_price > 0
           and (items.quantity > 0 or (items.quantity < 0 and f_orders.status <> 'completed'))""",
-        f"""create or replace temp table f_events as
+        f"""create or replace table f_events as
         select events.customer_id, events.event_ts, lower(trim(events.event_type)) as event_type,
                coalesce(lower(nullif(trim(events.category), '')), f_products.category) as category
         from {p('events')} as events
@@ -118,7 +125,7 @@ def clean_sql(data: Path, as_of: str, min_date: str = "1990-01-01") -> list[str]
           and events.event_type is not null
           and events.event_ts < {end} and events.event_ts >= timestamp '{min_date}'
           and events.customer_id in (select customer_id from f_customers)""",
-        f"""create or replace temp table f_links as
+        f"""create or replace table f_links as
         select customer_id, linked_customer_id, coalesce(lower(trim(link_type)), 'unspecified') as link_type,
                linked_at
         from {p('customer_links')}
@@ -184,7 +191,7 @@ def order_stats_sql(trend_days: int = 90) -> list[str]:
         f"select customer_id, '{r}' as feature_date_role, "
         + ", ".join(f"{c}_{r} as {c}" for c in cols)
         + f", n_completed_orders_{r} as frequency, monetary_{r} as lifetime_net_amount from agg" for r, _ in ROLES)
-    return [f"""create or replace temp table f_order_stats as
+    return [f"""create or replace table f_order_stats as
         with ends as (select {ends} from fd),
         o as (
             select *, status = 'completed' as is_completed,
@@ -219,10 +226,46 @@ def event_stats_sql(recent_days: int = 90, event_types=("view", "click", "cart",
     unpivot = "\nunion all\n".join(
         f"select customer_id, '{r}' as feature_date_role, " + ", ".join(f"{c}_{r} as {c}" for c in cols) + " from agg"
         for r, _ in ROLES)
-    return [f"""create or replace temp table f_event_stats as
+    return [f"""create or replace table f_event_stats as
         with ends as (select {ends} from fd),
         agg as (select customer_id, {', '.join(aggs)} from f_events, ends group by customer_id)
         {unpivot}"""], cols
+
+
+def rfm_direct_sql(n_bins: int = 5) -> list[str]:
+    """RFM straight from the clean orders and f_population (3 aggregates per date, no other
+    order features): the hand-written RFM the pandas peer is compared with."""
+    ends = ", ".join(f"max(end_ts) filter (where role = '{r}') as e_{r}" for r, _ in ROLES)
+    per_role = ",\n".join(
+        f"max(order_ts) filter (where order_ts < e_{r}) as last_{r}, "
+        f"count(*) filter (where order_ts < e_{r}) as f_{r}, "
+        f"sum(net_amount) filter (where order_ts < e_{r}) as m_{r}" for r, _ in ROLES)
+    unpivot = "\nunion all\n".join(
+        f"select customer_id, '{r}' as role, last_{r} as last_ts, f_{r} as f, m_{r} as m from agg where f_{r} > 0"
+        for r, _ in ROLES)
+    score = lambda col, order: (  # noqa: E731
+        f"case when has_completed_order then cast(ceil({n_bins} * cume_dist() over ("
+        f"partition by role, has_completed_order order by {col} {order})) as integer) end")
+    return [f"""create or replace table f_rfm_direct as
+        with ends as (select {ends} from fd),
+        agg as (select customer_id, {per_role} from f_orders, ends where status = 'completed' group by customer_id),
+        long as ({unpivot}),
+        vals as (
+            select p.customer_id, p.role, date_diff('day', cast(long.last_ts as date), p.fdate) as recency_days,
+                   coalesce(long.f, 0) as frequency, coalesce(long.m, 0) as monetary,
+                   long.customer_id is not null as has_completed_order
+            from f_population as p
+            left join long on p.customer_id = long.customer_id and p.role = long.role
+        ),
+        scored as (
+            select *, {score('recency_days', 'desc')} as r_score, {score('frequency', '')} as f_score,
+                   {score('monetary', '')} as m_score
+            from vals
+        ),
+        fm as (select *, cast(floor((f_score + m_score) / 2.0 + 0.5) as integer) as fm_score from scored)
+        select customer_id, role as feature_date_role, recency_days, frequency, monetary,
+               r_score, f_score, m_score, fm_score, {segment_case()} as rfm_segment
+        from fm"""]
 
 
 def rfm_sql(n_bins: int = 5) -> list[str]:
@@ -232,7 +275,7 @@ def rfm_sql(n_bins: int = 5) -> list[str]:
         f"partition by role, has_completed_order order by {col} {order})) as integer) end")
     return [
         # population: customers signed up (or first ordered) by the feature date; all at scoring
-        """create or replace temp table f_population as
+        """create or replace table f_population as
         with first_orders as (
             select customer_id, cast(min(order_ts) as date) as first_order_date from f_orders group by customer_id
         )
@@ -242,7 +285,7 @@ def rfm_sql(n_bins: int = 5) -> list[str]:
         cross join fd
         left join first_orders as fo on c.customer_id = fo.customer_id
         where fd.role = 'scoring' or least(c.signup_date, fo.first_order_date) <= fd.fdate""",
-        f"""create or replace temp table f_rfm as
+        f"""create or replace table f_rfm as
         with vals as (
             select p.customer_id, p.role, p.fdate,
                    date_diff('day', cast(s.last_completed_ts as date), p.fdate) as recency_days,
@@ -290,7 +333,7 @@ def interests_sql(long_hl=180, short_hl=30, recent_days=90, top_k=3, stable_shar
         f"select customer_id, category, '{r}' as role, al_{r} as affinity_long, as_{r} as affinity_short, "
         f"n_{r} as n_signals, np_{r} as n_purchase_signals, nr_{r} as n_recent_signals from aff where n_{r} > 0"
         for r, _ in ROLES)
-    return [f"""create or replace temp table f_interests as
+    return [f"""create or replace table f_interests as
         with ends as (select {ends} from fd),
         signals as (
             select o.customer_id, o.order_ts as ts, p.category, true as is_purchase,
@@ -343,7 +386,7 @@ AGE_BAND = """case when age_years is null then null when age_years < 25 then '<2
 
 def circles_run(con, max_iterations: int = 20) -> int:
     """Connected components by synchronous min-label propagation; returns the passes run."""
-    con.execute("""create or replace temp table f_edges as
+    con.execute("""create or replace table f_edges as
         with visible as (
             select fd.role, l.customer_id, l.linked_customer_id, l.link_type
             from f_links as l cross join fd
@@ -357,12 +400,12 @@ def circles_run(con, max_iterations: int = 20) -> int:
         select role, customer_id as src, linked_customer_id as dst, link_type from inside
         union all
         select role, linked_customer_id, customer_id, link_type from inside""")
-    con.execute("create or replace temp table f_nbr as select distinct role, src, dst from f_edges")
-    con.execute("""create or replace temp table f_labels as
+    con.execute("create or replace table f_nbr as select distinct role, src, dst from f_edges")
+    con.execute("""create or replace table f_labels as
         select distinct role, src as customer_id, src as label, 0 as last_change from f_nbr""")
     passes = 0
     for i in range(1, max_iterations + 1):
-        con.execute(f"""create or replace temp table f_labels as
+        con.execute(f"""create or replace table f_labels as
             with incoming as (
                 select n.role, n.dst as customer_id, min(l.label) as min_label
                 from f_nbr as n inner join f_labels as l on n.role = l.role and n.src = l.customer_id
@@ -375,7 +418,7 @@ def circles_run(con, max_iterations: int = 20) -> int:
         passes = i
         if con.execute(f"select count(*) from f_labels where last_change = {i}").fetchone()[0] == 0:
             break
-    con.execute("""create or replace temp table f_circles as
+    con.execute("""create or replace table f_circles as
         with labelled as (
             select e.role, e.link_type, a.label as from_label, b.label as to_label
             from f_edges as e
@@ -471,7 +514,7 @@ def vectors_sql(con, features_table: str, catalogue: list[tuple[str, str]], min_
         else:
             c, s = "0", "1"
         apply.append(f"coalesce((x_{name} - {c}) / {s}, 0) as {name}")
-    return [f"""create or replace temp table f_vectors as
+    return [f"""create or replace table f_vectors as
         with x as (select customer_id, feature_date_role, feature_date, {x_cols} from {features_table}),
         fit_role as (
             select case when count(*) >= {min_training_rows} then 'training' else 'scoring' end as role
@@ -485,12 +528,19 @@ def vectors_sql(con, features_table: str, catalogue: list[tuple[str, str]], min_
 # --------------------------------------------------------------------------------------------
 # checks: the floor's table against the project's
 # --------------------------------------------------------------------------------------------
+# The project sums doubles exactly as decimal(38, 18) (deterministic_sum: identical rebuilds),
+# so a tiny value keeps fewer significant digits than a double, and a share of two tiny totals
+# can differ from the floor's plain double sums around the 9th digit: floats are compared to 7
+# significant digits (or 1e-12 absolute).
+FLOAT_TOLERANCE = 1e-7
+
+
 def compare(con, floor_table: str, project_table: str, keys: list[str], exact: list[str],
             floats: list[str], where: str = "1 = 1", project_where: str = "1 = 1") -> dict:
-    """Rows only on one side, and rows whose values differ (floats to 1e-9 relative)."""
+    """Rows only on one side, and rows whose values differ (floats to FLOAT_TOLERANCE relative)."""
     key_on = " and ".join(f"f.{k} is not distinct from p.{k}" for k in keys)
     diffs = [f"f.{c} is distinct from p.{c}" for c in exact]
-    diffs += [f"(f.{c} is null) <> (p.{c} is null) or abs(f.{c} - p.{c}) > 1e-9 * greatest(1, abs(p.{c}))"
+    diffs += [f"(f.{c} is null) <> (p.{c} is null) or abs(f.{c} - p.{c}) > greatest(1e-12, {FLOAT_TOLERANCE} * greatest(abs(f.{c}), abs(p.{c})))"
               for c in floats]
     diff_sql = " or ".join(f"({d})" for d in diffs) or "false"
     cols = ", ".join(dict.fromkeys(keys + exact + floats))
@@ -505,6 +555,13 @@ def compare(con, floor_table: str, project_table: str, keys: list[str], exact: l
             count(*) filter (where f.{keys[0]} is not null and p.{keys[0]} is not null and ({diff_sql})) as differ
         from f full outer join p on {key_on}"""
     floor_rows, project_rows, only_floor, only_project, differ = con.execute(sql).fetchone()
+    max_rel = None
+    if floats:
+        rel = ", ".join(f"coalesce(abs(f.{c} - p.{c}) / nullif(greatest(abs(f.{c}), abs(p.{c})), 0), 0)" for c in floats)
+        max_rel = con.execute(f"""
+            with f as (select {cols} from {floor_table} where {where}),
+                 p as (select {cols} from {project_table} where {project_where})
+            select max(greatest({rel}, 0)) from f inner join p on {key_on}""").fetchone()[0]
     sample = []
     if differ:
         sample = con.execute(f"""
@@ -515,12 +572,17 @@ def compare(con, floor_table: str, project_table: str, keys: list[str], exact: l
     return {"floor_rows": floor_rows, "project_rows": project_rows, "only_floor": only_floor,
             "only_project": only_project, "differ": differ,
             "equal": only_floor == 0 and only_project == 0 and differ == 0,
-            "compared_columns": keys + exact + floats,
+            "compared_columns": keys + exact + floats, "float_tolerance_relative": FLOAT_TOLERANCE if floats else None,
+            "max_relative_difference": max_rel,
             "sample_differences": [{k: str(v) for k, v in r.items()} for r in sample]}
 
 
-def run_floor(data: Path, project_db: Path, as_of: str, temp_dir: str | None = None) -> dict:
-    con = connect(temp_dir)
+def run_floor(data: Path, project_db: Path, as_of: str, temp_dir: str | None = None,
+              floor_db: Path | None = None) -> dict:
+    if floor_db is not None:
+        for p in (floor_db, Path(str(floor_db) + ".wal")):
+            p.unlink(missing_ok=True)
+    con = connect(str(floor_db) if floor_db else None, temp_dir)
     timings: dict[str, float] = {}
 
     def timed(name, statements):
@@ -534,6 +596,7 @@ def run_floor(data: Path, project_db: Path, as_of: str, temp_dir: str | None = N
     event_sql, event_cols = event_stats_sql()
     timed("event_stats", event_sql)
     timed("rfm", rfm_sql())
+    timed("rfm_direct", rfm_direct_sql())
     timed("interests", interests_sql())
     t = time.perf_counter()
     passes = circles_run(con)
@@ -544,7 +607,8 @@ def run_floor(data: Path, project_db: Path, as_of: str, temp_dir: str | None = N
     # are read from int_feature_scaling; the fitted values are not)
     catalogue = con.execute(
         "select feature_name, transform from project.intermediate.int_feature_scaling order by feature_order").fetchall()
-    con.execute("create or replace temp table f_features as select * from project.intermediate.int_customer_features")
+    con.execute("create or replace table f_features as select * from project.intermediate.int_customer_features")
+    con.execute("checkpoint")
     timed("vectors", vectors_sql(con, "f_features", catalogue))
 
     checks = {
@@ -555,6 +619,9 @@ def run_floor(data: Path, project_db: Path, as_of: str, temp_dir: str | None = N
         "rfm": compare(con, "f_rfm", "project.intermediate.int_customer_rfm",
                        ["customer_id", "feature_date_role"],
                        ["recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "fm_score", "rfm_segment"], []),
+        "rfm_direct": compare(con, "f_rfm_direct", "project.intermediate.int_customer_rfm",
+                              ["customer_id", "feature_date_role"],
+                              ["recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "fm_score", "rfm_segment"], []),
         "interests": compare(con, "f_interests", "project.intermediate.int_customer_interests",
                              ["customer_id", "feature_date_role", "category"],
                              ["rank_long", "n_signals", "n_purchase_signals", "n_recent_signals", "is_top_k", "is_stable"],
@@ -578,9 +645,11 @@ def main(argv=None) -> int:
     ap.add_argument("--project-db", required=True, type=Path)
     ap.add_argument("--as-of", required=True)
     ap.add_argument("--temp-dir")
+    ap.add_argument("--floor-db", type=Path, help="write the floor's tables to this database file (default: in memory)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
-    result = run_floor(args.data.resolve(), args.project_db.resolve(), args.as_of, args.temp_dir)
+    result = run_floor(args.data.resolve(), args.project_db.resolve(), args.as_of, args.temp_dir,
+                       args.floor_db.resolve() if args.floor_db else None)
     text = json.dumps(result, indent=2, default=str)
     if args.out:
         args.out.write_text(text)
