@@ -109,61 +109,6 @@
   '{{ (value | string) | replace("\\", "\\\\") | replace("'", "\\'") }}'
 {%- endmacro %}
 
-{#- ---- Python models ------------------------------------------------------------------
-
-  dbt Python models do not run under dbt-spark's session method (dbt-spark issue 415), so
-  they are disabled on Spark (dbt_project.yml) and their readers get these stand-ins:
-    ml_attribute_imputation    observed values only: value = the customer's own value,
-                               confidence 1.0 when known, nothing imputed (is_imputed false)
-    ml_lookalikes              no rows (ml_lookalike_audiences shows n_lookalikes = 0)
-    ml_label_model_parameters  no rows: ml_customer_label_scores is empty, so the profile's
-                               churn probability, predicted stage and value tier are null
-    campaign_response_scores   no rows: campaign_assignments ranks the audience by its
-                               source score, then customer_id -#}
-{% macro spark__python_model_ref(name) -%}
-  {%- if target.type != 'spark' -%}
-    {#- dbt-databricks falls back to spark__ macros, and runs Python models: the real output -#}
-    {{ return(ref(name)) }}
-  {%- endif -%}
-  {%- set st = dbt.type_string() -%}
-  {%- set stand_in -%}
-  {%- if name == 'ml_attribute_imputation' -%}
-    (
-    {%- for attribute in var('imputation_attributes') %}
-    select customer_id, cast('{{ attribute }}' as {{ st }}) as attribute,
-        cast({{ attribute }} as {{ st }}) as observed_value, cast(null as {{ st }}) as imputed_value,
-        cast({{ attribute }} as {{ st }}) as value,
-        case when {{ attribute }} is not null then cast(1.0 as double) end as confidence,
-        cast(0 as bigint) as n_neighbors, cast(0 as bigint) as n_group_neighbors, false as is_imputed
-    from {{ ref('stg_customers') }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-    ) as ml_attribute_imputation_observed_only
-  {%- elif name == 'ml_lookalikes' -%}
-    (select cast(null as {{ st }}) as audience_name, cast(null as {{ st }}) as customer_id,
-            cast(null as double) as score, cast(null as bigint) as rank,
-            cast(null as bigint) as n_seeds, cast(null as {{ st }}) as method
-     where 1 = 0) as ml_lookalikes_not_built_on_spark
-  {%- elif name == 'ml_label_model_parameters' -%}
-    (select cast(null as {{ st }}) as target, cast(null as {{ st }}) as model_version,
-            cast(null as int) as class_index, cast(null as {{ st }}) as class_label,
-            cast(null as double) as intercept, cast(null as {{ st }}) as feature,
-            cast(null as int) as feature_index, cast(null as double) as median,
-            cast(null as double) as mean, cast(null as double) as scale,
-            cast(null as double) as coefficient
-     where 1 = 0) as ml_label_model_parameters_not_built_on_spark
-  {%- elif name == 'campaign_response_scores' -%}
-    (select cast(null as {{ st }}) as campaign_id, cast(null as {{ st }}) as customer_id,
-            cast(null as double) as predicted_response, cast(null as {{ st }}) as model_version
-     where 1 = 0) as campaign_response_scores_not_built_on_spark
-  {%- else -%}
-    {{ exceptions.raise_compiler_error("python_model_ref('" ~ name ~ "'): no Spark stand-in for this model; add one in macros/spark_shims.sql or disable its readers on Spark") }}
-  {%- endif -%}
-  {%- endset -%}
-  {#- one line, so it may also stand in a `-- depends_on:` comment -#}
-  {{ return(modules.re.sub('\\s+', ' ', stand_in).strip()) }}
-{%- endmacro %}
-
 {#- ---- numbers: the same values as DuckDB ------------------------------------------------ -#}
 
 {#- percentile() returns a double; DuckDB's median of a decimal(_, 2) floors the interpolated
@@ -241,3 +186,32 @@ final_labels as (
 {{ circle_final_labels_sql(prefix ~ 'labels_' ~ n_iterations, prefix ~ 'node_keys', prefix ~ 'node_ids') }}
 ),
 {%- endmacro %}
+
+{#- ---- Python models ------------------------------------------------------------------
+
+  dbt-spark runs Python models only through Databricks job submission; with method: session
+  they fail deep inside the run ("Databricks cluster_id is required", dbt-spark issue 415).
+  python/customer_activation/spark_session.py runs them in dbt's own Spark session instead;
+  it marks its process with CUSTOMER_ACTIVATION_SPARK_PYTHON=session. Called on run start:
+  when Python models are selected on a session target without that runner, stop at once
+  and say how to run them. -#}
+{% macro check_python_model_runner() %}
+  {#- (dbt-spark does not show the connection method to Jinja; without a Databricks cluster
+      id dbt-spark has nowhere to send a Python model) -#}
+  {%- if execute and target.type == 'spark' and not target.get('cluster')
+        and env_var('CUSTOMER_ACTIVATION_SPARK_PYTHON', '') != 'session' -%}
+    {%- set python_nodes = [] -%}
+    {%- for uid in selected_resources -%}
+      {%- set node = graph.nodes.get(uid) -%}
+      {%- if node and node.language == 'python' -%}{%- do python_nodes.append(node.name) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if python_nodes -%}
+      {{ exceptions.raise_compiler_error(
+          "Python models (" ~ (python_nodes | sort | join(', ')) ~ ") cannot run through plain `dbt` on a "
+          ~ "Spark target with method: session (dbt-spark supports them only on Databricks). Run dbt "
+          ~ "through the project's runner instead, with the same arguments: "
+          ~ "`python -m customer_activation.spark_session build --target " ~ target.name ~ " ...` "
+          ~ "(`make build-spark` does), or leave them out: --exclude \"config.language:python+\"") }}
+    {%- endif -%}
+  {%- endif -%}
+{% endmacro %}

@@ -16,7 +16,7 @@ members as (
 ),
 
 scores as (
-    select * from {{ python_model_ref('campaign_response_scores') }}
+    select * from {{ ref('campaign_response_scores') }}
 ),
 
 ranked as (

@@ -6,12 +6,12 @@
     similarity or the best tag score (null for profile rules). -#}
 -- depends_on: {{ ref('dim_customer_profile') }}
 -- depends_on: {{ ref('fct_customer_tags') }}
--- depends_on: {{ python_model_ref('ml_lookalikes') }}
+-- depends_on: {{ ref('ml_lookalikes') }}
 {%- set rules = campaign_audience_rules() -%}
 {%- set sources = {
     'profile': {'relation': ref('dim_customer_profile'), 'score': 'cast(null as ' ~ type_double() ~ ')'},
     'tags': {'relation': ref('fct_customer_tags'), 'score': 'max(cast(score as ' ~ type_double() ~ '))'},
-    'lookalike': {'relation': python_model_ref('ml_lookalikes'), 'score': 'max(cast(score as ' ~ type_double() ~ '))'},
+    'lookalike': {'relation': ref('ml_lookalikes'), 'score': 'max(cast(score as ' ~ type_double() ~ '))'},
 } %}
 
 with audiences as (

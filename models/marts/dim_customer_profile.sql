@@ -43,7 +43,7 @@ imputation as (
         max(case when attribute = '{{ attribute }}' then confidence end) as {{ attribute }}_confidence,
         max(case when attribute = '{{ attribute }}' and is_imputed then 1 else 0 end) as {{ attribute }}_imputed
         {%- endfor %}
-    from {{ python_model_ref('ml_attribute_imputation') }}
+    from {{ ref('ml_attribute_imputation') }}
     group by customer_id
 ),
 

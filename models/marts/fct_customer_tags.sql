@@ -27,7 +27,7 @@ circle_tags as (
 ),
 
 lookalikes as (
-    select * from {{ python_model_ref('ml_lookalikes') }}
+    select * from {{ ref('ml_lookalikes') }}
     where rank <= {{ var('lookalike_tag_top_n', 200) }}
 ),
 

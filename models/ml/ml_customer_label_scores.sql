@@ -3,7 +3,7 @@
     predicted (most probable; ties to the earlier class) class, and the model version.
     Targets: churn_risk (retained / churned: P(no completed order within label_horizon_days
     after as_of_date)), lifecycle_stage (stage at the end of the horizon), value_tier. -#}
-{%- set models = load_label_model_parameters(python_model_ref('ml_label_model_parameters')) -%}
+{%- set models = load_label_model_parameters(ref('ml_label_model_parameters')) -%}
 
 with vectors as (
     select * from {{ ref('int_customer_feature_vectors') }}

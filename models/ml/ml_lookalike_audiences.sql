@@ -46,7 +46,7 @@ lookalikes as (
         max(score) as best_score,
         min(score) as worst_score,
         {{ deterministic_avg('score') }} as mean_score
-    from {{ python_model_ref('ml_lookalikes') }}
+    from {{ ref('ml_lookalikes') }}
     group by audience_name
 )
 
