@@ -43,6 +43,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from customer_activation import campaign_stats as cs
+from customer_activation.threads import single_threaded
 
 __all__ = [
     "RESPONSE_FEATURES",
@@ -136,6 +137,7 @@ def _model_version(feature_names: Sequence[str], params: dict, matrix: np.ndarra
     return h.hexdigest()[:12]
 
 
+@single_threaded
 def fit_response_model(train: pd.DataFrame, C: float = 1.0, min_rows: int = 50,
                        random_state: int = 0) -> ResponseModel:
     """Logistic regression of ``responded`` on the contact-time features of treated contacts.
@@ -190,6 +192,7 @@ PREDICTION_COLUMNS = (
 )
 
 
+@single_threaded
 def response_predictions(outcomes: pd.DataFrame, features: pd.DataFrame,
                          campaigns: pd.DataFrame, C: float = 1.0, min_rows: int = 50,
                          random_state: int = 0) -> pd.DataFrame:
@@ -247,6 +250,7 @@ SCORE_COLUMNS = (
 )
 
 
+@single_threaded
 def response_scores(members: pd.DataFrame, plans: pd.DataFrame, outcomes: pd.DataFrame,
                     features: pd.DataFrame, campaigns: pd.DataFrame, C: float = 1.0,
                     min_rows: int = 50, random_state: int = 0) -> pd.DataFrame:
@@ -297,6 +301,7 @@ SRM_COLUMNS = (
 )
 
 
+@single_threaded
 def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float = 0.001) -> pd.DataFrame:
     """Sample-ratio-mismatch checks per campaign (chi-square against the planned split).
 
@@ -360,6 +365,7 @@ GATE_COLUMNS = (
 )
 
 
+@single_threaded
 def pilot_gates(outcomes: pd.DataFrame, predictions: pd.DataFrame, campaigns: pd.DataFrame,
                 min_n: int = 10, tolerance: float = 0.0, confidence: float = 0.95,
                 mde: float = 0.05, power: float = 0.8) -> pd.DataFrame:
@@ -489,6 +495,7 @@ RESULT_COLUMNS = (
 )
 
 
+@single_threaded
 def campaign_results(outcomes: pd.DataFrame, campaigns: pd.DataFrame, confidence: float = 0.95,
                      n_boot: int = 2000, random_state: int = 0) -> pd.DataFrame:
     """Response rate per arm, uplift, incremental responders and revenue, cost and ROI.
@@ -595,6 +602,7 @@ def _long_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+@single_threaded
 def metric_quartiles(metrics: pd.DataFrame) -> pd.DataFrame:
     """n, mean, Q1, median, Q3 and the same quartiles among non-zero values, per campaign x
     arm x metric x period (``campaign_stats.compare_arms``)."""
@@ -612,6 +620,7 @@ ESTIMATORS = ("post_mean_difference", "diff_in_diff", "cuped", "median_shift", "
               "nonzero_median_shift")
 
 
+@single_threaded
 def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: int = 2000,
                      random_state: int = 0, bootstrap_max_n: int = 20000) -> pd.DataFrame:
     """Treatment - control effects per campaign x metric, each with a confidence interval.
@@ -716,6 +725,7 @@ SEGMENT_COLUMNS = (
 )
 
 
+@single_threaded
 def segment_effects(outcomes: pd.DataFrame, segments: pd.DataFrame,
                     dimensions: Sequence[str] = ("rfm_segment", "lifecycle_stage"),
                     confidence: float = 0.95, min_n: int = 5) -> pd.DataFrame:

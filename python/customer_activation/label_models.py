@@ -47,6 +47,7 @@ from customer_activation.metrics import (
     prior_proba,
     ranking_auc,
 )
+from customer_activation.threads import single_threaded
 
 ID = "customer_id"
 ROLE = "feature_date_role"
@@ -198,6 +199,7 @@ def _metric_rows(target: str, model_name: str, values: dict[str, Any], version: 
     return rows
 
 
+@single_threaded
 def train_label_models(
     vectors: pd.DataFrame,
     labels: pd.DataFrame,
