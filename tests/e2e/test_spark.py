@@ -53,8 +53,21 @@ PYTHON_MODELS = {
 
 @pytest.fixture(scope="module")
 def spark_data(tmp_path_factory) -> Path:
+    """The shop as files in every layout "Bring your own data" allows, so one build on each
+    engine also checks the file reading: CSV for most tables, orders as a folder of two
+    Parquet files, events as gzipped CSV."""
+    import duckdb
     out = tmp_path_factory.mktemp("spark_demo") / "data"
     generate(out, n_customers=SPARK_CUSTOMERS, seed=SPARK_SEED, fmt="csv", end_date=END_DATE)
+    (out / "orders").mkdir()
+    orders = f"read_csv('{out}/orders.csv', all_varchar = true)"
+    duckdb.sql(f"copy (select * from {orders} where order_id < 'O000002000') to '{out}/orders/part-0.parquet'")
+    duckdb.sql(f"copy (select * from {orders} where not (order_id < 'O000002000') or order_id is null) "
+               f"to '{out}/orders/part-1.parquet'")
+    (out / "orders.csv").unlink()
+    duckdb.sql(f"copy (select * from read_csv('{out}/events.csv', all_varchar = true)) to '{out}/events.csv.gz' "
+               f"(header, compression gzip)")
+    (out / "events.csv").unlink()
     return out
 
 
@@ -70,7 +83,10 @@ def spark_build(spark_data, tmp_path_factory):
     spark_dir = work / "spark"
     result = run_dbt(["build", "--target", "spark"], work,
                      {"raw_data_path": str(spark_data), **BUILD_VARS},
-                     env={"CUSTOMER_ACTIVATION_SPARK_DIR": str(spark_dir)}, runner=SPARK_RUNNER)
+                     # 4 models at once: local Spark spends most of a small build planning and
+                     # scheduling, which overlaps well
+                     env={"CUSTOMER_ACTIVATION_SPARK_DIR": str(spark_dir), "CUSTOMER_ACTIVATION_DBT_THREADS": "4"},
+                     runner=SPARK_RUNNER)
     result.warehouse = spark_dir / "warehouse"
     return result
 
@@ -86,8 +102,10 @@ def _by_table(comparison):
 
 def test_spark_build_runs_every_supported_node(spark_build, duckdb_build):
     results = spark_build.run_results()["results"]
+    # the pilot gate test warns by design here (campaign_gate_severity: warn, see BUILD_VARS)
     failed = [(r["unique_id"], r["status"], r["message"]) for r in results
-              if r["status"] not in ("success", "pass", "no-op")]
+              if r["status"] not in ("success", "pass", "no-op")
+              and not (r["status"] == "warn" and ".campaign_rollout_respects_gate_" in r["unique_id"])]
     assert failed == []
     built = {r["unique_id"] for r in results}
     assert any(uid.endswith(".dim_customer_profile") for uid in built)
@@ -156,41 +174,19 @@ def test_python_models_run_on_spark_and_match(comparison, spark_build):
     path = engine_compare.spark_table_path(spark_build.warehouse, "marts.dim_customer_profile")
     n, n_churn, n_imputed = duckdb.sql(
         f"select count(*), count(churn_probability), count(*) filter (where region_is_imputed) "
-        f"from read_parquet('{path}/*.parquet')").fetchone()
+        f"from read_parquet('{path}/*.parquet')").fetchall()[0]
     assert n_churn == n > 0 and n_imputed > 0
 
 
-@pytest.fixture(scope="module")
-def file_layouts(tmp_path_factory) -> Path:
-    """The same shop as Parquet, with one table as a folder of two Parquet files and one as
-    gzipped CSV: the other ways a folder of files can hold the contract tables."""
+def test_files_in_every_layout_are_read_alike(spark_data, duckdb_build):
+    """Orders came from a folder of two Parquet files and events from gzipped CSV (the other
+    tables from CSV), and every input row is accounted for on both engines (the row counts
+    and rejected rows are compared row for row above)."""
+    assert len(list((spark_data / "orders").glob("*.parquet"))) == 2 and (spark_data / "events.csv.gz").exists()
+    counts = dict(duckdb_build.query("select source_table, input_rows from staging.stg_row_counts"))
     import duckdb
-    out = tmp_path_factory.mktemp("spark_layouts") / "data"
-    generate(out, n_customers=SPARK_CUSTOMERS // 2, seed=SPARK_SEED, fmt="parquet", end_date=END_DATE)
-    (out / "orders").mkdir()
-    duckdb.sql(f"copy (select * from '{out}/orders.parquet' where order_id < 'O000002000') to '{out}/orders/part-0.parquet'")
-    duckdb.sql(f"copy (select * from '{out}/orders.parquet' where not (order_id < 'O000002000') or order_id is null) "
-               f"to '{out}/orders/part-1.parquet'")
-    (out / "orders.parquet").unlink()
-    duckdb.sql(f"copy (select * from '{out}/events.parquet') to '{out}/events.csv.gz' (header, compression gzip)")
-    (out / "events.parquet").unlink()
-    return out
-
-
-def test_staging_reads_parquet_folders_and_gzip_like_duckdb(file_layouts, tmp_path_factory):
-    """Staging only (it alone reads the files), on both engines, compared table by table."""
-    vars_ = {"raw_data_path": str(file_layouts), **BUILD_VARS}
-    select = ["-s", "path:models/staging", "path:seeds", "--indirect-selection", "cautious"]
-    duck = run_dbt(["build", *select], tmp_path_factory.mktemp("layouts_duckdb"), vars_)
-    work = tmp_path_factory.mktemp("layouts_spark")
-    spark = run_dbt(["build", *select, "--target", "spark"], work, vars_,
-                    env={"CUSTOMER_ACTIVATION_SPARK_DIR": str(work / "spark")})
-    results = engine_compare.compare_builds(duck.db_path, work / "spark" / "warehouse")
-    staging = [r for r in results if r.table.startswith("staging.")]
-    assert len(staging) == 13
-    assert all(r.ok for r in staging), engine_compare.report(staging)
-    counts = dict(duck.query("select source_table, input_rows from staging.stg_row_counts"))
-    assert counts["orders"] > 1000 and counts["events"] > 1000
+    assert counts["orders"] == duckdb.sql(f"select count(*) from '{spark_data}/orders/*.parquet'").fetchall()[0][0] > 1000
+    assert counts["events"] == duckdb.sql(f"select count(*) from read_csv('{spark_data}/events.csv.gz', all_varchar = true)").fetchall()[0][0] > 1000
 
 
 def test_spark_paths_stay_in_the_spark_dir(spark_build):
