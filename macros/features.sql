@@ -79,3 +79,34 @@
   {%- if feature['transform'] == 'log_z' -%}ln(1 + greatest(cast({{ x }} as double), 0))
   {%- else -%}cast({{ x }} as double){%- endif -%}
 {%- endmacro %}
+
+{#- One row per feature of the catalogue from `wide` (a CTE name: one row with
+    f<i>__center, f<i>__raw_scale, f<i>__n_fit_values per feature i, n_fit_rows, fitted_on):
+    feature_name, feature_group, transform, center, raw_scale, n_fit_values, n_fit_rows,
+    fitted_on, feature_order. Dispatched: the default is a union of one select per feature;
+    Spark unpivots with stack() (spark__feature_parameters_long). -#}
+{% macro feature_parameters_long(features, wide) -%}
+  {{ return(adapter.dispatch('feature_parameters_long', 'customer_activation')(features, wide)) }}
+{%- endmacro %}
+
+{% macro default__feature_parameters_long(features, wide) -%}
+    {%- for feature in features %}
+    select
+        '{{ feature.name }}' as feature_name,
+        '{{ feature.group }}' as feature_group,
+        '{{ feature.transform }}' as transform,
+        {%- if feature.transform in ('z', 'log_z', 'robust') %}
+        f{{ loop.index }}__center as center,
+        f{{ loop.index }}__raw_scale as raw_scale,
+        {%- else %}
+        cast(0 as double) as center,
+        cast(1 as double) as raw_scale,
+        {%- endif %}
+        f{{ loop.index }}__n_fit_values as n_fit_values,
+        n_fit_rows,
+        fitted_on,
+        {{ loop.index }} as feature_order
+    from {{ wide }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

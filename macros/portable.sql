@@ -8,7 +8,9 @@
   {{ dbt.listagg(expr, "'" ~ delimiter ~ "'", "order by " ~ order_by) }}
 {%- endmacro %}
 {% macro spark__ordered_string_agg(expr, order_by, delimiter) -%}
+  case when count({{ expr }}) > 0 then
   array_join(transform(array_sort(collect_list(case when {{ expr }} is not null then struct({{ order_by }} as k, {{ expr }} as v) end)), x -> x.v), '{{ delimiter }}')
+  end
 {%- endmacro %}
 
 {# Age band of an age in years: '<25', '25-34', '35-44', '45-54', '55-64', '65+', null. #}
@@ -31,6 +33,19 @@
 {% macro default__median(expr) -%}percentile_cont(0.5) within group (order by {{ expr }}){%- endmacro %}
 {% macro duckdb__median(expr) -%}median({{ expr }}){%- endmacro %}
 {% macro spark__median(expr) -%}percentile({{ expr }}, 0.5){%- endmacro %}
+
+{# Median of a money column (decimal, 2 places), as that decimal: DuckDB interpolates and
+   floors to the column's scale ((1.01 + 1.02) / 2 = 1.01); the other engines do the same. #}
+{% macro money_median(expr) -%}
+  {{ return(adapter.dispatch('money_median', 'customer_activation')(expr)) }}
+{%- endmacro %}
+{% macro default__money_median(expr) -%}{{ median(expr) }}{%- endmacro %}
+
+{# Mean as a double (DuckDB's avg of a decimal is a double; Spark's a decimal rounded to 6 places). #}
+{% macro avg_as_double(expr) -%}
+  {{ return(adapter.dispatch('avg_as_double', 'customer_activation')(expr)) }}
+{%- endmacro %}
+{% macro default__avg_as_double(expr) -%}avg({{ expr }}){%- endmacro %}
 
 {# Quantile q (0..1) of expr, interpolated. #}
 {% macro quantile(expr, q) -%}

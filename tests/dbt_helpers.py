@@ -14,6 +14,8 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).with_name("dbt")
+# dbt with Python models run in dbt-spark's own session (python/customer_activation/spark_session.py)
+SPARK_RUNNER = [sys.executable, "-m", "customer_activation.spark_session"]
 
 
 @dataclass
@@ -35,8 +37,9 @@ class DbtResult:
 
 
 def run_dbt(args: list[str], workdir: Path, vars_: dict | None = None, check: bool = True,
-            env: dict | None = None) -> DbtResult:
-    """Run a dbt command on this project with its own DuckDB file and target dir under workdir."""
+            env: dict | None = None, runner: list[str] | None = None) -> DbtResult:
+    """Run a dbt command on this project with its own DuckDB file and target dir under workdir.
+    ``runner`` replaces the ``dbt`` executable (e.g. SPARK_RUNNER)."""
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "build.duckdb"
     target_path = workdir / "target"
@@ -49,7 +52,7 @@ def run_dbt(args: list[str], workdir: Path, vars_: dict | None = None, check: bo
         "DBT_LOG_PATH": str(workdir / "logs"),
         **(env or {}),
     }
-    cmd = [str(DBT), *args, "--project-dir", str(PROJECT_DIR), "--target-path", str(target_path)]
+    cmd = [*(runner or [str(DBT)]), *args, "--project-dir", str(PROJECT_DIR), "--target-path", str(target_path)]
     if vars_:
         cmd += ["--vars", json.dumps(vars_)]
     proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=full_env, capture_output=True, text=True)

@@ -56,7 +56,7 @@ members as (
 population_medians as (
     select
         feature_date_role,
-        {{ median('monetary') }} as population_median_monetary
+        {{ money_median('monetary') }} as population_median_monetary
     from members
     group by feature_date_role
 ),
@@ -73,8 +73,8 @@ circle_values as (
         count(case when recency_days < {{ settings['circle_active_days'] }} then 1 end) as n_active_members,
         count(case when recency_days is null or recency_days > {{ settings['circle_lapsed_days'] }} then 1 end) as n_lapsed_members,
         count(case when tenure_days < {{ settings['circle_growth_days'] }} then 1 end) as n_new_members,
-        {{ median('monetary') }} as median_monetary,
-        avg(monetary) as mean_monetary,
+        {{ money_median('monetary') }} as median_monetary,
+        {{ avg_as_double('monetary') }} as mean_monetary,
         sum(monetary) as total_monetary,
         count(case when rfm_segment in {{ circle_sql_text_list(settings['circle_top_segments']) }} then 1 end) as n_top_segment_members,
         count(case when rfm_segment in {{ circle_sql_text_list(settings['circle_at_risk_segments']) }} then 1 end) as n_at_risk_members

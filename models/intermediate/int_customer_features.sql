@@ -77,15 +77,15 @@ final as (
         coalesce(order_stats.n_orders, 0) as n_orders,
         coalesce(order_stats.n_completed_orders, 0) as n_completed_orders,
         coalesce(order_stats.lifetime_net_amount, 0) as lifetime_net_amount,
-        order_stats.lifetime_net_amount / nullif(order_stats.n_completed_orders, 0) as avg_order_value,
+        cast(order_stats.lifetime_net_amount as double) / nullif(order_stats.n_completed_orders, 0) as avg_order_value,
         order_stats.max_order_amount,
         coalesce(cast(order_stats.n_returned_orders as double) / nullif(order_stats.n_orders, 0), 0) as return_rate,
         coalesce(cast(order_stats.n_cancelled_orders as double) / nullif(order_stats.n_orders, 0), 0) as cancel_rate,
-        coalesce(order_stats.discount_amount / nullif(order_stats.lifetime_net_amount + order_stats.discount_amount, 0), 0) as discount_share,
+        coalesce(cast(order_stats.discount_amount as double) / nullif(order_stats.lifetime_net_amount + order_stats.discount_amount, 0), 0) as discount_share,
         coalesce(cast(order_stats.n_discounted_orders as double) / nullif(order_stats.n_completed_orders, 0), 0) as discounted_order_share,
         coalesce(order_stats.recent_net_amount, 0) as recent_net_amount,
         coalesce(order_stats.previous_net_amount, 0) as previous_net_amount,
-        coalesce((order_stats.recent_net_amount - order_stats.previous_net_amount)
+        coalesce(cast(order_stats.recent_net_amount - order_stats.previous_net_amount as double)
             / nullif(order_stats.recent_net_amount + order_stats.previous_net_amount, 0), 0) as spend_trend,
         coalesce(order_stats.recent_orders, 0) as recent_orders,
         coalesce(order_stats.previous_orders, 0) as previous_orders,

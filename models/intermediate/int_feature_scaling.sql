@@ -42,25 +42,7 @@ fitted_wide as (
 ),
 
 fitted as (
-    {%- for feature in features %}
-    select
-        '{{ feature.name }}' as feature_name,
-        '{{ feature.group }}' as feature_group,
-        '{{ feature.transform }}' as transform,
-        {%- if feature.transform in ('z', 'log_z', 'robust') %}
-        f{{ loop.index }}__center as center,
-        f{{ loop.index }}__raw_scale as raw_scale,
-        {%- else %}
-        cast(0 as double) as center,
-        cast(1 as double) as raw_scale,
-        {%- endif %}
-        f{{ loop.index }}__n_fit_values as n_fit_values,
-        n_fit_rows,
-        fitted_on,
-        {{ loop.index }} as feature_order
-    from fitted_wide
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{- feature_parameters_long(features, 'fitted_wide') }}
 )
 
 select

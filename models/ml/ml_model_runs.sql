@@ -1,8 +1,11 @@
 {#- One row per trained label-model version: target, status, rows, class balance, parameters,
     holdout metrics, library versions, and the dbt run that first produced it. Incremental: a
     rebuild on the same data and settings gives the same model_version and adds no row; any
-    change in data or settings adds one. -#}
-{{ config(materialized='incremental', unique_key=['target', 'model_version']) }}
+    change in data or settings adds one. The query itself skips versions already logged, so
+    plain appends suffice where the table format has no MERGE (Spark parquet). -#}
+{{ config(materialized='incremental',
+          unique_key=(none if target.type == 'spark' else ['target', 'model_version']),
+          incremental_strategy=('append' if target.type == 'spark' else none)) }}
 
 with runs as (
     select

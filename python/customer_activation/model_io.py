@@ -45,7 +45,7 @@ def to_frame(relation: Any, where: str | None = None,
         return rel.order("all").df()
     rel = relation.filter(where) if where else relation  # Spark
     rel = rel.select(*columns) if columns else rel
-    return rel.toPandas()
+    return rel.orderBy(*rel.columns).toPandas()  # sorted, as above
 
 
 def similarity_inputs(vectors: Any, scaling: Any, customers: Any, circles: Any,
