@@ -51,7 +51,7 @@
           this.identifier ~ " holds rows parsed with other parsing settings (var timestamp_formats, "
           ~ "default_order_status or csv_delimiter, or the parsing macros changed since it was built). "
           ~ "An incremental run would mix rows parsed two ways, so nothing was appended. Re-stage every raw row: "
-          ~ "`dbt run --full-refresh --select tag:parsed_rows` (or `make refresh FULL_REFRESH=1`), then build as usual.") }}
+          ~ "`dbt run --full-refresh --select +tag:parsed_rows` (or `make refresh FULL_REFRESH=1`), then build as usual.") }}
     {%- endif -%}
   {%- endif -%}
 {% endmacro %}

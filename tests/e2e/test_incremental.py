@@ -215,7 +215,7 @@ def test_changed_parsing_settings_stop_an_incremental_run(two_days, incremental_
     failed = run_dbt(["run", "--select", "stg_orders_parsed"], tmp_path, vars_, check=False)
     assert failed.returncode != 0
     assert "other parsing settings" in failed.output and "--full-refresh" in failed.output
-    run_dbt(["run", "--full-refresh", "--select", "tag:parsed_rows"], tmp_path, vars_)
+    run_dbt(["run", "--full-refresh", "--select", "+tag:parsed_rows"], tmp_path, vars_)
 
 
 def test_rows_older_than_the_lookback_wait_for_a_full_refresh(two_days, incremental_build, tmp_path):
@@ -236,6 +236,6 @@ def test_rows_older_than_the_lookback_wait_for_a_full_refresh(two_days, incremen
     assert "assert_every_input_row_is_kept_or_rejected" in late.output
     assert late.query("select input_rows - kept_rows - rejected_rows from staging.stg_row_counts "
                       "where source_table = 'orders'") == [(1,)]
-    run_dbt(["run", "--full-refresh", "--select", "tag:parsed_rows"], tmp_path, shop_vars(folder, NEXT_DAY))
+    run_dbt(["run", "--full-refresh", "--select", "+tag:parsed_rows"], tmp_path, shop_vars(folder, NEXT_DAY))
     fixed = run_dbt(staging, tmp_path, shop_vars(folder, NEXT_DAY))
     assert fixed.query("select count(*) from staging.stg_orders where order_id = 'O-VERY-LATE'") == [(1,)]
