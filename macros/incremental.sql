@@ -34,13 +34,27 @@
   {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
 
-{#- What decides how a raw row is parsed, as one hash stored in every parsed row: the parsing
-    SQL itself (so the vars timestamp_formats and default_order_status and the parsing macros
-    are in it) and the CSV delimiter. An incremental run whose hash differs from the stored one
-    stops (parsed_config_guard): rows parsed two ways must not be mixed. -#}
-{% macro parse_config_hash(parse_sql) -%}
-  {{- return(local_md5(parse_sql ~ '|csv_delimiter=' ~ var('csv_delimiter', ','))) -}}
+{#- What decides how a raw row of `table` is parsed, as one hash stored in every parsed row: the
+    table's contract columns (names, types, defaults: var default_order_status), the columns
+    read as codes, the vars timestamp_formats and csv_delimiter, and parsing_version(). An
+    incremental run whose hash differs from the stored one stops (parsed_config_guard): rows
+    parsed two ways must not be mixed. The same on every engine (no SQL text in it). -#}
+{% macro parse_config_hash(table, codes=[]) -%}
+  {%- set settings = {
+      'table': table,
+      'columns': contract_columns(table),
+      'codes': codes,
+      'timestamp_formats': var('timestamp_formats'),
+      'csv_delimiter': var('csv_delimiter', ','),
+      'version': parsing_version(),
+  } -%}
+  {{- return(local_md5(tojson(settings, sort_keys=true))) -}}
 {%- endmacro %}
+
+{#- Bump when the parsing macros (macros/parsing.sql, parsed_contract_columns) or the parse-only
+    checks of the parsed models change what a raw text parses to: the next incremental run then
+    asks for a full refresh of tag parsed_rows. -#}
+{% macro parsing_version() %}{{ return('1') }}{% endmacro %}
 
 {% macro parsed_config_guard(parse_hash) %}
   {%- if execute and is_incremental() -%}
@@ -49,7 +63,7 @@
     {%- if hashes | length > 0 and (hashes | length > 1 or hashes[0] != parse_hash) -%}
       {{ exceptions.raise_compiler_error(
           this.identifier ~ " holds rows parsed with other parsing settings (var timestamp_formats, "
-          ~ "default_order_status or csv_delimiter, or the parsing macros changed since it was built). "
+          ~ "default_order_status or csv_delimiter, the data contract or parsing_version() changed since it was built). "
           ~ "An incremental run would mix rows parsed two ways, so nothing was appended. Re-stage every raw row: "
           ~ "`dbt run --full-refresh --select +tag:parsed_rows` (or `make refresh FULL_REFRESH=1`), then build as usual.") }}
     {%- endif -%}

@@ -16,7 +16,7 @@
             when event_ts is null or event_type is null then 'missing_value'
         end
 {%- endset -%}
-{%- set parse_hash = parse_config_hash(parse_columns ~ parse_reason) -%}
+{%- set parse_hash = parse_config_hash('events', codes=['event_type', 'category']) -%}
 {{ parsed_config_guard(parse_hash) }}
 
 with raw_events as (

@@ -20,7 +20,7 @@
             when quantity is null or unit_price is null then 'missing_value'
         end
 {%- endset -%}
-{%- set parse_hash = parse_config_hash(parse_columns ~ parse_reason) -%}
+{%- set parse_hash = parse_config_hash('order_items', codes=[]) -%}
 {{ parsed_config_guard(parse_hash) }}
 
 with raw_order_items as (

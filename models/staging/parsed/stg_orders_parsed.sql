@@ -19,7 +19,7 @@
             when order_amount is null then 'missing_value'
         end
 {%- endset -%}
-{%- set parse_hash = parse_config_hash(parse_columns ~ parse_reason) -%}
+{%- set parse_hash = parse_config_hash('orders', codes=['status', 'channel']) -%}
 {{ parsed_config_guard(parse_hash) }}
 
 with raw_orders as (
