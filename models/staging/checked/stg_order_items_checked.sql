@@ -6,7 +6,11 @@
 {{ config(materialized='table') }}
 
 with parsed as (
-    select * from {{ ref('stg_order_items_parsed') }}
+    {#- only what the checks need: the row hash and the bookkeeping columns would ride through every sort -#}
+    select
+        {{ (contract_column_names('order_items') + contract_column_names('order_items', 'raw_')) | join(', ') }},
+        parse_reject_reason
+    from {{ ref('stg_order_items_parsed') }}
 ),
 
 orders as (

@@ -7,7 +7,11 @@
 {{ config(materialized='table') }}
 
 with parsed as (
-    select * from {{ ref('stg_orders_parsed') }}
+    {#- only what the checks need: the row hash and the bookkeeping columns would ride through every sort -#}
+    select
+        {{ (contract_column_names('orders') + contract_column_names('orders', 'raw_')) | join(', ') }},
+        parse_reject_reason
+    from {{ ref('stg_orders_parsed') }}
 ),
 
 as_of as (
