@@ -5,6 +5,8 @@
 #                same project on local Apache Spark checked against DuckDB)
 #   make publish copy the BI-facing schemas of the build into $(PUBLISH_DIR)/customer_activation.duckdb,
 #                a read-only file replaced atomically (BI tools read that, never the build database)
+#   make refresh the daily refresh (README "Daily refresh"): an incremental dbt build on the same
+#                database, then publish; FULL_REFRESH=1 re-stages every raw row first
 #   make build-spark   the same build on local Apache Spark (dbt-spark, Java 17+): installs
 #                the [spark] extra, writes under CUSTOMER_ACTIVATION_SPARK_DIR (target/spark)
 
@@ -24,7 +26,7 @@ DEMO_STAMP := $(DEMO_DIR)/.generated-$(DEMO_CUSTOMERS)-$(DEMO_SEED)-$(DEMO_END_D
 DEMO_VARS ?= {as_of_date: "$(DEMO_END_DATE)"}
 DBT_ARGS ?=
 
-.PHONY: build test install install-spark build-spark demo-data dbt-build docs clean publish
+.PHONY: build test install install-spark build-spark demo-data dbt-build docs clean publish refresh
 
 # Publishing takes under a second on the demo and runs only after dbt build succeeded.
 build: install demo-data dbt-build
@@ -55,6 +57,21 @@ $(DEMO_STAMP):
 
 dbt-build: install
 	$(DBT) build --vars '$(DEMO_VARS)' $(DBT_ARGS)
+
+# Daily refresh (README "Daily refresh"): what a scheduler runs once the day's rows are in the
+# raw tables. The same dbt build: the parsed staging models (tag parsed_rows) append the new
+# raw rows (var incremental_lookback_days), everything downstream is rebuilt from them.
+# REFRESH_VARS: the build's vars (as_of_date: the day just ended; raw_data_path / raw_schema).
+# FULL_REFRESH=1 first re-stages every raw row (rows later than the lookback, changed or
+# deleted raw rows, changed parsing vars), keeping the other incremental models' history.
+REFRESH_VARS ?= $(DEMO_VARS)
+FULL_REFRESH ?=
+refresh: install
+ifeq ($(FULL_REFRESH),1)
+	$(DBT) run --full-refresh --select +tag:parsed_rows --vars '$(REFRESH_VARS)'
+endif
+	$(DBT) build --vars '$(REFRESH_VARS)' $(DBT_ARGS)
+	$(MAKE) --no-print-directory publish
 
 # Local Spark: one JVM per build (local[2]); the warehouse and its Derby metastore live in
 # CUSTOMER_ACTIVATION_SPARK_DIR (default target/spark), which one build at a time may use.

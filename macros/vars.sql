@@ -48,6 +48,7 @@
 {% macro var_number_specs() %}
   {{ return({
     'label_horizon_days': (90, 1, 3650, true),
+    'incremental_lookback_days': (7, 0, 36500, true),
     'rfm_window_days': (0, 0, 36500, true),
     'rfm_score_bins': (5, 2, 100, true),
     'trend_window_days': (90, 1, 3650, true),

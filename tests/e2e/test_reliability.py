@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import DBT, PROJECT_DIR, run_dbt
+from dbt_helpers import DBT, PROJECT_DIR, copy_build, run_dbt, table_differences
 from customer_activation.demo.generate import generate
 
 pytestmark = pytest.mark.e2e
@@ -30,51 +29,6 @@ AS_OF = "2026-06-30"
 # machine OpenMP's busy-waiting threads make the label-model fit ten times slower. The
 # demo rebuild keeps the default, like the session's demo build it is compared with.
 ONE_THREAD = {"OMP_NUM_THREADS": "1"}
-
-
-def table_differences(db_a: Path, db_b: Path) -> list:
-    """Everything that differs between two builds: relations present in one only (or of another
-    kind), view definitions, and for every table the rows of each that the other lacks
-    (`except all`, so duplicates count). Empty when the builds are identical."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{db_a}' as build_a (read_only)")
-        con.execute(f"attach '{db_b}' as build_b (read_only)")
-
-        def relations(alias: str) -> dict[tuple[str, str], str]:
-            rows = con.execute(f"""
-                select schema_name, table_name, 'table' from duckdb_tables() where database_name = '{alias}'
-                union all
-                select schema_name, view_name, 'view: ' || sql from duckdb_views()
-                where database_name = '{alias}' and not internal""").fetchall()
-            return {(schema, name): kind for schema, name, kind in rows}
-
-        rel_a, rel_b = relations("build_a"), relations("build_b")
-        differences: list = [("only in one build or defined differently", key)
-                             for key in sorted(set(rel_a) | set(rel_b)) if rel_a.get(key) != rel_b.get(key)]
-        for (schema, name), kind in sorted(rel_a.items()):
-            if kind != "table" or rel_b.get((schema, name)) != "table":
-                continue
-            a, b = f"build_a.{schema}.{name}", f"build_b.{schema}.{name}"
-            only_a = con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
-            only_b = con.execute(f"select count(*) from (select * from {b} except all select * from {a})").fetchone()[0]
-            if only_a or only_b:
-                differences.append((f"{schema}.{name}", f"{only_a} rows only in the first",
-                                    f"{only_b} rows only in the second"))
-        return differences
-    finally:
-        con.close()
-
-
-def copy_build(build_db: Path, workdir: Path) -> Path:
-    """The database of a finished build, copied to workdir as run_dbt expects it."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / "build.duckdb"
-    shutil.copy(build_db, target)
-    wal = Path(str(build_db) + ".wal")
-    if wal.exists():
-        shutil.copy(wal, Path(str(target) + ".wal"))
-    return target
 
 
 def demo_vars(demo_data: Path) -> dict:

@@ -1,11 +1,16 @@
 {#- Every input row of order_items, parsed, with the reason it is rejected (null = kept).
     Lines have no key of their own: exact copies of a line (same order, product, quantity and
     unit price) are rejected as duplicate_row, one copy kept. Lines that differ are all kept
-    and numbered (line_number) within the order. -#}
+    and numbered (line_number) within the order. The rows come parsed from
+    stg_order_items_parsed (incremental); the checks against the orders run here on every build. -#}
 {{ config(materialized='table') }}
 
-with raw_order_items as (
-    {{ raw_table('order_items') }}
+with parsed as (
+    {#- only what the checks need: the row hash and the bookkeeping columns would ride through every sort -#}
+    select
+        {{ (contract_column_names('order_items') + contract_column_names('order_items', 'raw_')) | join(', ') }},
+        parse_reject_reason
+    from {{ ref('stg_order_items_parsed') }}
 ),
 
 orders as (
@@ -25,21 +30,11 @@ orders_by_id as (
     group by order_id
 ),
 
-parsed as (
-    select
-        {{ parsed_contract_columns('order_items') }}
-    from raw_order_items
-),
-
 row_checks as (
     select
         parsed.*,
         case
-            when parsed.order_id is null then 'missing_key'
-            when parsed.product_id is null then 'missing_value'
-            when {{ is_unparseable('raw_quantity', 'quantity') }} then 'unparseable_number'
-            when {{ is_unparseable('raw_unit_price', 'unit_price') }} then 'unparseable_number'
-            when parsed.quantity is null or parsed.unit_price is null then 'missing_value'
+            when parsed.parse_reject_reason is not null then parsed.parse_reject_reason
             when orders_by_id.order_id is null then 'unknown_order'
             when orders_by_id.is_kept = 0 then 'unknown_order'
             when parsed.unit_price < 0 then 'negative_amount'
