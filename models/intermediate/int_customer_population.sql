@@ -29,7 +29,11 @@ customer_dates as (
             when first_orders.first_order_date < customers.signup_date then first_orders.first_order_date
             else customers.signup_date
         end as first_seen_date,
-        customers.birth_year
+        customers.birth_year,
+        customers.gender,
+        customers.region,
+        customers.acquisition_channel,
+        customers.member_tier
     from customers
     cross join feature_dates
     left join first_orders
@@ -44,7 +48,11 @@ select
     first_seen_date,
     {{ dbt.datediff('first_seen_date', 'feature_date', 'day') }} as tenure_days,
     case when birth_year is not null
-         then extract(year from feature_date) - birth_year end as age_years
+         then extract(year from feature_date) - birth_year end as age_years,
+    gender,
+    region,
+    acquisition_channel,
+    member_tier
 from customer_dates
 where feature_date_role = 'scoring'
    or first_seen_date <= feature_date
