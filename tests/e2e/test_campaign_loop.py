@@ -295,8 +295,11 @@ def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_b
         {"campaign_id": "CMP07", "customer_id": cid, "responded_at": "2026-05-06 12:00:00",
          "response_type": "purchase", "revenue": "80.00"} for cid in treated["customer_id"].iloc[:n_respond]])
 
+    # the late order is dated weeks back, before the default incremental lookback: one run with
+    # a larger lookback stages it (README "Daily refresh")
     rebuilt = run_dbt(["run", "-s", "+campaign_customer_metrics", "+campaign_results", "+campaign_pilot_gate",
-                       "+campaign_srm_checks", "campaign_summary"], work, vars_)
+                       "+campaign_srm_checks", "campaign_summary"], work,
+                      {**vars_, "incremental_lookback_days": 3650})
     run_dbt(snaps, work, vars_)
     history = _frame(rebuilt, "select * from snapshots.snap_campaign_customer_metrics")
     old_keys = set(history.loc[history["campaign_id"] != "CMP99", "contact_key"])
