@@ -121,3 +121,59 @@ new_rows as (
     {%- endif %}
 )
 {% endmacro %}
+
+{#-
+  The candidates of a parsed model whose table has its own timestamp (orders, events): the raw
+  rows whose `ts_column` parses to a date inside the lookback, or does not parse at all; on an
+  incremental run, the staged rows inside the same lookback to compare them with. Ends with the
+  new_raw_rows CTEs (`new_rows`).
+-#}
+{% macro dated_new_raw_rows(table, ts_column) %}
+raw_{{ table }} as (
+    {{ raw_table(table) }}
+),
+
+lookback_start as (
+    {{ lookback_start_sql() }}
+),
+
+candidate_{{ table }} as (
+    select raw_{{ table }}.*
+    from raw_{{ table }}
+    cross join lookback_start
+    where {{ in_lookback(parse_timestamp('raw_' ~ table ~ '.' ~ ts_column)) }}
+),
+
+{%- if is_incremental() %}
+
+staged_{{ table }} as (
+    select staged.row_hash, staged.copy_number
+    from {{ this }} as staged
+    cross join lookback_start
+    where {{ in_lookback('staged.' ~ ts_column) }}
+),
+{%- endif %}
+
+{{ new_raw_rows(table, 'candidate_' ~ table, 'staged_' ~ table) }}
+{% endmacro %}
+
+{#-
+  The end every parsed model shares: the new rows (`new_rows`) parsed into the contract's
+  typed columns (`codes` normalised as codes), the first parse-only check that fails
+  (`parse_reason`, a case expression over the parsed columns) and the settings hash.
+-#}
+{% macro parsed_new_rows(table, codes, parse_reason, parse_hash) %}
+parsed as (
+    select
+        row_hash,
+        copy_number,
+        {{ parsed_contract_columns(table, codes=codes) }}
+    from new_rows
+)
+
+select
+    parsed.*,
+    {{ parse_reason }} as parse_reject_reason,
+    '{{ parse_hash }}' as parse_config_hash
+from parsed
+{% endmacro %}

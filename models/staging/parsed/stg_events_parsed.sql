@@ -6,9 +6,7 @@
     the row; stg_events_checked makes the others. -#}
 {{ parsed_rows_config() }}
 
-{%- set parse_columns -%}
-        {{ parsed_contract_columns('events', codes=['event_type', 'category']) }}
-{%- endset -%}
+{%- set codes = ['event_type', 'category'] -%}
 {%- set parse_reason -%}
         case
             when customer_id is null then 'missing_key'
@@ -16,46 +14,9 @@
             when event_ts is null or event_type is null then 'missing_value'
         end
 {%- endset -%}
-{%- set parse_hash = parse_config_hash('events', codes=['event_type', 'category']) -%}
+{%- set parse_hash = parse_config_hash('events', codes=codes) -%}
 {{ parsed_config_guard(parse_hash) }}
 
-with raw_events as (
-    {{ raw_table('events') }}
-),
+with {{ dated_new_raw_rows('events', 'event_ts') }},
 
-lookback_start as (
-    {{ lookback_start_sql() }}
-),
-
-candidate_events as (
-    select raw_events.*
-    from raw_events
-    cross join lookback_start
-    where {{ in_lookback(parse_timestamp('raw_events.event_ts')) }}
-),
-
-{%- if is_incremental() %}
-
-staged_events as (
-    select staged.row_hash, staged.copy_number
-    from {{ this }} as staged
-    cross join lookback_start
-    where {{ in_lookback('staged.event_ts') }}
-),
-{%- endif %}
-
-{{ new_raw_rows('events', 'candidate_events', 'staged_events') }},
-
-parsed as (
-    select
-        row_hash,
-        copy_number,
-        {{ parse_columns }}
-    from new_rows
-)
-
-select
-    parsed.*,
-    {{ parse_reason }} as parse_reject_reason,
-    '{{ parse_hash }}' as parse_config_hash
-from parsed
+{{ parsed_new_rows('events', codes, parse_reason, parse_hash) }}

@@ -8,9 +8,7 @@
 {{ parsed_rows_config() }}
 -- depends_on: {{ ref('stg_orders_parsed') }}
 
-{%- set parse_columns -%}
-        {{ parsed_contract_columns('order_items') }}
-{%- endset -%}
+{%- set codes = [] -%}
 {%- set parse_reason -%}
         case
             when order_id is null then 'missing_key'
@@ -20,7 +18,7 @@
             when quantity is null or unit_price is null then 'missing_value'
         end
 {%- endset -%}
-{%- set parse_hash = parse_config_hash('order_items', codes=[]) -%}
+{%- set parse_hash = parse_config_hash('order_items', codes=codes) -%}
 {{ parsed_config_guard(parse_hash) }}
 
 with raw_order_items as (
@@ -67,16 +65,4 @@ candidate_order_items as (
 
 {{ new_raw_rows('order_items', 'candidate_order_items', 'staged_order_items') }},
 
-parsed as (
-    select
-        row_hash,
-        copy_number,
-        {{ parse_columns }}
-    from new_rows
-)
-
-select
-    parsed.*,
-    {{ parse_reason }} as parse_reject_reason,
-    '{{ parse_hash }}' as parse_config_hash
-from parsed
+{{ parsed_new_rows('order_items', codes, parse_reason, parse_hash) }}

@@ -5,9 +5,7 @@
     check that needs nothing but the row; stg_orders_checked makes the others. -#}
 {{ parsed_rows_config() }}
 
-{%- set parse_columns -%}
-        {{ parsed_contract_columns('orders', codes=['status', 'channel']) }}
-{%- endset -%}
+{%- set codes = ['status', 'channel'] -%}
 {%- set parse_reason -%}
         case
             when order_id is null then 'missing_key'
@@ -19,46 +17,9 @@
             when order_amount is null then 'missing_value'
         end
 {%- endset -%}
-{%- set parse_hash = parse_config_hash('orders', codes=['status', 'channel']) -%}
+{%- set parse_hash = parse_config_hash('orders', codes=codes) -%}
 {{ parsed_config_guard(parse_hash) }}
 
-with raw_orders as (
-    {{ raw_table('orders') }}
-),
+with {{ dated_new_raw_rows('orders', 'order_ts') }},
 
-lookback_start as (
-    {{ lookback_start_sql() }}
-),
-
-candidate_orders as (
-    select raw_orders.*
-    from raw_orders
-    cross join lookback_start
-    where {{ in_lookback(parse_timestamp('raw_orders.order_ts')) }}
-),
-
-{%- if is_incremental() %}
-
-staged_orders as (
-    select staged.row_hash, staged.copy_number
-    from {{ this }} as staged
-    cross join lookback_start
-    where {{ in_lookback('staged.order_ts') }}
-),
-{%- endif %}
-
-{{ new_raw_rows('orders', 'candidate_orders', 'staged_orders') }},
-
-parsed as (
-    select
-        row_hash,
-        copy_number,
-        {{ parse_columns }}
-    from new_rows
-)
-
-select
-    parsed.*,
-    {{ parse_reason }} as parse_reject_reason,
-    '{{ parse_hash }}' as parse_config_hash
-from parsed
+{{ parsed_new_rows('orders', codes, parse_reason, parse_hash) }}
