@@ -358,7 +358,7 @@ def interests_sql(long_hl=180, short_hl=30, recent_days=90, top_k=3, stable_shar
             select *,
                    affinity_long / nullif(sum(affinity_long) over (partition by customer_id, role), 0) as share_long,
                    affinity_short / nullif(sum(affinity_short) over (partition by customer_id, role), 0) as share_short,
-                   row_number() over (partition by customer_id, role order by affinity_long desc, category) as rank_long
+                   row_number() over (partition by customer_id, role order by round(affinity_long, 9) desc, category) as rank_long
             from long
         ),
         population as (

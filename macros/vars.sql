@@ -83,6 +83,9 @@
     'lookalike_top_n': (1000, 1, 1000000000, true),
     'lookalike_tag_top_n': (200, 0, 1000000000, true),
     'lookalike_k': (10, 1, 100000, true),
+    'lookalike_max_seeds': (50000, 1, 1000000000, true),
+    'lookalike_shortlist_seeds': (2000, 0, 1000000000, true),
+    'lookalike_shortlist_factor': (20, 1, 100000, true),
   }) }}
 {% endmacro %}
 

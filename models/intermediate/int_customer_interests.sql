@@ -40,9 +40,11 @@ shares as (
         affinity.affinity_short / nullif({{ deterministic_sum('affinity.affinity_short',
             over='partition by affinity.customer_id, affinity.feature_date_role') }}, 0) as share_short,
         population_shares.population_share_long,
+        {#- affinities equal to 9 decimals are a tie, broken by category: the last bits of a
+            decayed sum differ between engines and summation orders, so they must not decide -#}
         row_number() over (
             partition by affinity.customer_id, affinity.feature_date_role
-            order by affinity.affinity_long desc, affinity.category) as rank_long
+            order by round(affinity.affinity_long, 9) desc, affinity.category) as rank_long
     from affinity
     inner join population_shares
         on affinity.feature_date_role = population_shares.feature_date_role

@@ -19,4 +19,7 @@ def model(dbt, session):
     return lookalike_audiences(
         features, seeds, feature_cols=feature_cols, top_n=int(dbt.config.get("top_n")),
         k=int(dbt.config.get("k")), method=dbt.config.get("method"),
-        random_state=int(dbt.config.get("random_seed")))
+        random_state=int(dbt.config.get("random_seed")),
+        max_seeds=int(dbt.config.get("max_seeds")),
+        shortlist_seeds=int(dbt.config.get("shortlist_seeds")),
+        shortlist_factor=int(dbt.config.get("shortlist_factor")))

@@ -678,6 +678,9 @@ def lookalikes(
     max_seeds: int = 50000,
     batch_size: int = 1024,
     random_state: int | None = 0,
+    shortlist_seeds: int = 0,
+    shortlist_factor: int = 20,
+    normalized: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Rank non-seed customers by similarity to a seed audience.
 
@@ -692,23 +695,44 @@ def lookalikes(
     batched search as :class:`SimilarityImputer`. Seed ids without a feature row are
     ignored. Returns ``id_col``, ``score``, ``rank`` (1 = most similar; ties by id), the
     ``top_n`` best (all when ``top_n`` is None).
+
+    Shortlist (knn only; ``shortlist_seeds`` > 0 and ``top_n`` set): every candidate is first
+    scored against a seeded sample of ``shortlist_seeds`` seeds, the best
+    ``shortlist_factor x top_n`` candidates by that score are kept, and only they are scored
+    against all seeds (up to ``max_seeds``). Scores are the exact knn scores; what can
+    differ from the exhaustive search is which customers make the top ``top_n``: one whose
+    sampled score falls outside the shortlist. Cost O(n_customers x shortlist_seeds +
+    shortlist x seeds) instead of O(n_customers x seeds). Off (``0``) or with fewer seeds
+    or candidates than that, the search is exhaustive.
+
+    ``normalized``: the rows of ``features`` already L2-normalised (float32), to normalise
+    once for several audiences.
     """
     if method not in ("knn", "centroid"):
         raise ValueError("method must be 'knn' or 'centroid'")
     fcols = _feature_columns(features, id_col, feature_cols)
     ids = features[id_col].to_numpy(dtype=object)
     is_seed = features[id_col].isin(list(seed_ids)).to_numpy()
-    Xn = l2_normalize(features[fcols])
+    Xn = l2_normalize(features[fcols]) if normalized is None else normalized
     seeds = np.flatnonzero(is_seed)
     candidates = np.flatnonzero(~is_seed)
     columns = [id_col, "score", "rank"]
     if seeds.size == 0 or candidates.size == 0:
         return pd.DataFrame(columns=columns)
+    rng = check_random_state(random_state)
     if seeds.size > max_seeds:
-        rng = check_random_state(random_state)
         seeds = np.sort(rng.choice(seeds, size=max_seeds, replace=False))
-    score = np.empty(candidates.size)
     with threadpool_limits(limits=1, user_api="blas"):
+        shortlist = top_n is not None and shortlist_seeds > 0 and method == "knn"
+        size = max(shortlist_factor, 1) * top_n if shortlist else 0
+        if shortlist and seeds.size > shortlist_seeds and candidates.size > size:
+            sample = np.sort(rng.choice(seeds, size=shortlist_seeds, replace=False))
+            rough = np.empty(candidates.size)
+            _lookalike_scores(Xn, sample, candidates, rough, method, k, batch_size)
+            # the best `size` by the sampled score (ties by position, deterministic)
+            best = np.lexsort((np.arange(candidates.size), -rough))[:size]
+            candidates = np.sort(candidates[best])
+        score = np.empty(candidates.size)
         _lookalike_scores(Xn, seeds, candidates, score, method, k, batch_size)
     out = pd.DataFrame({id_col: ids[candidates], "score": score.astype(float)})
     out["_id_text"] = out[id_col].astype(str)
@@ -730,8 +754,11 @@ def _lookalike_scores(
             stop = min(start + batch_size, candidates.size)
             score[start:stop] = Xn[candidates[start:stop]] @ centroid
         return
-    for start, stop, sims, _ in cosine_topk(Xn[candidates], Xn[seeds], k, batch_size):
-        score[start:stop] = sims.mean(axis=1)
+    donors = Xn[seeds]
+    for start in range(0, candidates.size, batch_size):
+        stop = min(start + batch_size, candidates.size)
+        for _, _, sims, _ in cosine_topk(Xn[candidates[start:stop]], donors, k, batch_size):
+            score[start:stop] = sims.mean(axis=1)
 
 
 def lookalike_audiences(
@@ -745,9 +772,13 @@ def lookalike_audiences(
     k: int = 10,
     method: str = "knn",
     random_state: int | None = 0,
+    max_seeds: int = 50000,
+    shortlist_seeds: int = 0,
+    shortlist_factor: int = 20,
 ) -> pd.DataFrame:
     """:func:`lookalikes` for every audience of ``seeds`` (columns ``audience_col``,
-    ``id_col``; a customer may seed several audiences).
+    ``id_col``; a customer may seed several audiences), the feature rows normalised once.
+    ``max_seeds``, ``shortlist_seeds`` and ``shortlist_factor``: see :func:`lookalikes`.
 
     One row per audience and look-alike customer: ``audience_col``, ``id_col``, ``score``,
     ``rank``, ``n_seeds`` (seed members with a feature row, the ones that count) and
@@ -756,11 +787,15 @@ def lookalike_audiences(
     """
     columns = [audience_col, id_col, "score", "rank", "n_seeds", "method"]
     known = set(features[id_col])
+    fcols = _feature_columns(features, id_col, feature_cols)
+    normalized = l2_normalize(features[fcols])
     frames = []
     for name, members in seeds.groupby(audience_col, sort=True):
         ids = [i for i in members[id_col].dropna().unique() if i in known]
-        ranked = lookalikes(features, ids, id_col=id_col, feature_cols=feature_cols,
-                            top_n=top_n, k=k, method=method, random_state=random_state)
+        ranked = lookalikes(features, ids, id_col=id_col, feature_cols=fcols,
+                            top_n=top_n, k=k, method=method, random_state=random_state,
+                            max_seeds=max_seeds, shortlist_seeds=shortlist_seeds,
+                            shortlist_factor=shortlist_factor, normalized=normalized)
         if ranked.empty:
             continue
         ranked.insert(0, audience_col, name)

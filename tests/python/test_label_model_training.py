@@ -51,3 +51,28 @@ def test_challenger_with_too_few_rows_gives_a_reason() -> None:
                              settings=LabelModelSettings(min_rows=50))
     gb = res.metrics[res.metrics["model"] == "gradient_boosting"]
     assert len(gb) and gb["value"].isna().all() and gb["reason"].str.contains("too few").all()
+
+
+def test_quantile_codes_keep_the_order_within_the_bins_the_classifier_uses() -> None:
+    from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
+
+    from customer_activation.label_models import quantile_codes
+
+    rng = np.random.default_rng(3)
+    train = np.column_stack([rng.normal(size=5000), rng.integers(0, 4, 5000).astype(float),
+                             np.where(rng.random(5000) < 0.1, np.nan, rng.exponential(size=5000))])
+    evaluate = np.column_stack([rng.normal(size=700) * 3, rng.integers(-1, 6, 700).astype(float),
+                                np.where(rng.random(700) < 0.1, np.nan, rng.exponential(size=700))])
+    train_codes, evaluate_codes = quantile_codes(train, evaluate, max_bins=255)
+    for j in range(train.shape[1]):
+        for raw, codes in ((train[:, j], train_codes[:, j]), (evaluate[:, j], evaluate_codes[:, j])):
+            assert np.array_equal(np.isnan(raw), np.isnan(codes))  # missing stays missing
+            known = ~np.isnan(raw)
+            order = np.argsort(raw[known], kind="stable")
+            assert np.all(np.diff(codes[known][order]) >= 0)  # a monotone map of the column
+        # at most 255 distinct codes: the classifier's binning takes them as they are
+        assert len(np.unique(train_codes[~np.isnan(train_codes[:, j]), j])) <= 255
+    # a column with 4 values keeps 4 distinct codes, in the same order
+    assert len(np.unique(train_codes[:, 1])) == 4
+    mapper = _BinMapper(n_bins=256).fit(train_codes)
+    assert all(len(t) <= 254 for t in mapper.bin_thresholds_)

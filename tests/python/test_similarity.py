@@ -244,3 +244,21 @@ def test_lookalike_audiences_per_audience_and_empty() -> None:
     assert empty.empty and list(empty.columns) == ["audience_name", "customer_id", "score",
                                                    "rank", "n_seeds", "method"]
     assert empty["score"].dtype == float
+
+
+def test_lookalike_shortlist_scores_exactly_and_finds_the_exhaustive_top() -> None:
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(6, 8)) * 3
+    rows = centres[rng.integers(0, 6, 3000)] + rng.normal(size=(3000, 8))
+    features = pd.DataFrame(rows, columns=[f"f{i}" for i in range(8)])
+    features.insert(0, "customer_id", [f"c{i:05d}" for i in range(3000)])
+    seeds = features["customer_id"][rows[:, 0] > 1.5].tolist()
+    exhaustive = lookalikes(features, seeds, top_n=50, k=5)
+    short = lookalikes(features, seeds, top_n=50, k=5, shortlist_seeds=100, shortlist_factor=10)
+    pd.testing.assert_frame_equal(short, exhaustive)
+    # a shortlist of exactly top_n still returns exact scores for the customers it keeps
+    tight = lookalikes(features, seeds, top_n=50, k=5, shortlist_seeds=20, shortlist_factor=1)
+    full = lookalikes(features, seeds, top_n=None, k=5).set_index("customer_id")["score"]
+    assert len(tight) == 50
+    np.testing.assert_allclose(tight["score"], full.loc[tight["customer_id"]].to_numpy(), rtol=1e-6)
+    assert tight["score"].is_monotonic_decreasing
