@@ -17,7 +17,8 @@ Steps, each timed with the load average recorded next to it:
   5. peer     bench/peer.py: pandas groupby RFM over the same orders, checked equal
   6. refresh  one more day of orders, order lines and events (the last day copied to the next
               one with new ids), then `dbt build` again with as_of_date one day later, on the
-              same database
+              same database, with refit_models false (a daily scoring run: the label-model
+              fit and the imputation evaluation are kept; README "Daily refresh")
 Results: bench/results/<size>-<timestamp>.json; the table is printed.
 """
 from __future__ import annotations
@@ -457,7 +458,7 @@ def print_report(result: dict, top: int) -> None:
     if "refresh" in result:
         r = result["refresh"]
         print(f"\nrefresh (+1 day: {r['new_rows']}): dbt build {r['seconds']:.1f} s = {r['share_of_full_build']:.0%} of the full build "
-              f"(staging appends the new raw rows, the rest is rebuilt at the new dates), peak RSS {r['peak_rss_mb'] / 1024:.2f} GB, load {r['load_before']} -> {r['load_after']}")
+              f"(staging appends the new raw rows, fits kept, the rest is rebuilt at the new dates), peak RSS {r['peak_rss_mb'] / 1024:.2f} GB, load {r['load_before']} -> {r['load_after']}")
     if result.get("scaling"):
         s = result["scaling"]
         print(f"\nscaling vs {s['against']} (customers x{s['customers_ratio']}): build x{s['build_ratio']}; stages "
@@ -526,8 +527,10 @@ def main(argv=None) -> int:
     if args.refresh:
         next_day = (dt.date.fromisoformat(END_DATE) + dt.timedelta(days=1)).isoformat()
         new_rows = make_refresh_data(data, size_dir / f"{data.name}-plus1day")
+        # the daily refresh of README "Daily refresh": score with the week's fit (refit_models false)
         refresh = run_build("refresh", work, db, profiles_dir,
-                            {"raw_data_path": str(size_dir / f"{data.name}-plus1day"), "as_of_date": next_day}, fresh=False)
+                            {"raw_data_path": str(size_dir / f"{data.name}-plus1day"), "as_of_date": next_day,
+                             "refit_models": False}, fresh=False)
         refresh["new_rows"] = new_rows
         result["refresh"] = refresh
 

@@ -91,7 +91,7 @@
 
 {#- true/false vars: name -> default. -#}
 {% macro var_boolean_specs() %}
-  {{ return({'reject_zero_price': true, 'label_model_compare_gradient_boosting': true}) }}
+  {{ return({'reject_zero_price': true, 'label_model_compare_gradient_boosting': true, 'refit_models': true}) }}
 {% endmacro %}
 
 {#- What kind of value a var holds, in words, for error messages. -#}

@@ -1,11 +1,13 @@
 """All outputs of the label models (churn risk, lifecycle stage, value tier) from one fit:
 validation on the time-based holdout with baselines, final parameters, calibration, run log.
 A thin wrapper around customer_activation.label_models.train_label_models; the SQL models
-ml_label_model_parameters / _metrics / _calibration and ml_model_runs split it by result_kind."""
+ml_label_model_parameters / _metrics / _calibration and ml_model_runs split it by result_kind.
+With var refit_models false the previous fit is kept (daily scoring runs; README "Daily
+refresh") unless there is none or the features changed since."""
 import json
 
-from customer_activation.model_io import to_frame
-from customer_activation.label_models import LabelModelSettings, train_label_models
+from customer_activation.model_io import previous_result, to_frame
+from customer_activation.label_models import LabelModelSettings, reusable_fit, train_label_models
 
 
 def model(dbt, session):
@@ -23,6 +25,10 @@ def model(dbt, session):
     )
     scaling = to_frame(dbt.ref("int_feature_scaling")).sort_values("feature_order")
     feature_cols = scaling["feature_name"].tolist()
+    if dbt.config.get("refit") == "no":
+        previous = previous_result(session, dbt.this)
+        if previous is not None and reusable_fit(previous, feature_cols):
+            return previous
     vectors = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role in ('backtest', 'training')")
     labels = to_frame(dbt.ref("ml_training_labels"))
     rfm = to_frame(dbt.ref("int_customer_rfm"), "feature_date_role = 'training'", ["customer_id", "feature_date_role", "recency_days"])

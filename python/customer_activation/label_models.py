@@ -350,6 +350,21 @@ def train_label_models(
                              models=models)
 
 
+def reusable_fit(previous: pd.DataFrame, feature_cols: list[str]) -> bool:
+    """Whether a stored fit (the stacked frame of :meth:`LabelModelResults.stacked`) can keep
+    scoring: every target has parameters, all on exactly ``feature_cols``. A fit on other
+    features (features added, removed or renamed since) must not be reused: its
+    coefficients would meet missing or unknown features in SQL scoring."""
+    if previous.empty or "result_kind" not in previous.columns:
+        return False
+    params = previous[previous["result_kind"] == "parameters"]
+    runs = previous[previous["result_kind"] == "runs"]
+    if params.empty or runs.empty or set(runs["target"]) != set(params["target"]):
+        return False
+    wanted = set(feature_cols)
+    return all(set(group["feature"]) == wanted for _, group in params.groupby("target"))
+
+
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a model depends on, for the model-run log."""
     import sklearn

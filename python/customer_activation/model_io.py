@@ -64,3 +64,17 @@ def similarity_inputs(vectors: Any, scaling: Any, customers: Any, circles: Any,
         "groups": to_frame(circles, "feature_date_role = 'scoring' and circle_kind != 'attribute'",
                            ["customer_id", "circle_id"]).rename(columns={"circle_id": "group"}),
     }
+
+
+def previous_result(session: Any, this: Any) -> pd.DataFrame | None:
+    """The table a model built on its previous run (``dbt.this``), read whole, or None when
+    there is none yet. For models that may keep their last result instead of recomputing it
+    (var ``refit_models``). ``session``: the DuckDB connection or Spark session dbt passes."""
+    try:
+        relation = session.sql(f"select * from {this}")
+    except Exception as exc:  # DuckDB CatalogException / Spark AnalysisException; others re-raised
+        text = str(exc)
+        if "does not exist" in text or "TABLE_OR_VIEW_NOT_FOUND" in text:
+            return None
+        raise
+    return to_frame(relation)

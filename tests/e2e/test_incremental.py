@@ -239,3 +239,23 @@ def test_rows_older_than_the_lookback_wait_for_a_full_refresh(two_days, incremen
     run_dbt(["run", "--full-refresh", "--select", "+tag:parsed_rows"], tmp_path, shop_vars(folder, NEXT_DAY))
     fixed = run_dbt(staging, tmp_path, shop_vars(folder, NEXT_DAY))
     assert fixed.query("select count(*) from staging.stg_orders where order_id = 'O-VERY-LATE'") == [(1,)]
+
+
+def test_scoring_runs_keep_the_last_fit_until_refit(two_days, day_build, tmp_path):
+    """With refit_models false (README "Daily refresh": score daily, refit weekly) the label
+    models and the imputation evaluation keep their last result even when a setting that
+    changes the fit is given; with refit_models true (the default) they fit again."""
+    copy_build(day_build.db_path, tmp_path)
+    fit = "select * from ml.ml_label_model_fit order by all"
+    accuracy = "select * from ml.ml_imputation_accuracy order by all"
+    before_fit, before_accuracy = _rows(day_build.db_path, fit), _rows(day_build.db_path, accuracy)
+    changed = {**shop_vars(two_days["day"], DAY), "label_model_regularisation_c": 0.01,
+               "imputation_k": 3}
+    selection = ["run", "--select", "ml_label_model_fit", "ml_imputation_accuracy"]
+    kept = run_dbt(selection, tmp_path, {**changed, "refit_models": False})
+    assert _rows(kept.db_path, fit) == before_fit
+    assert _rows(kept.db_path, accuracy) == before_accuracy
+    refit = run_dbt(selection, tmp_path, {**changed, "refit_models": True})
+    versions = "select distinct model_version from ml.ml_label_model_parameters order by 1"
+    assert _rows(refit.db_path, versions) != _rows(day_build.db_path, versions)
+    assert _rows(refit.db_path, accuracy) != before_accuracy

@@ -76,3 +76,16 @@ def test_quantile_codes_keep_the_order_within_the_bins_the_classifier_uses() -> 
     assert len(np.unique(train_codes[:, 1])) == 4
     mapper = _BinMapper(n_bins=256).fit(train_codes)
     assert all(len(t) <= 254 for t in mapper.bin_thresholds_)
+
+
+def test_a_stored_fit_is_reusable_only_on_the_same_features() -> None:
+    from customer_activation.label_models import reusable_fit
+
+    vectors, labels, cols = _data()
+    stacked = train_label_models(vectors, labels, cols, targets=("churn_risk",),
+                                 settings=LabelModelSettings(compare_gradient_boosting=False)).stacked()
+    assert reusable_fit(stacked, cols)
+    assert not reusable_fit(stacked, cols[:2])  # a feature removed since
+    assert not reusable_fit(stacked, [*cols, "f3"])  # a feature added since
+    assert not reusable_fit(stacked[stacked["result_kind"] != "parameters"], cols)
+    assert not reusable_fit(stacked.iloc[0:0], cols)

@@ -42,3 +42,18 @@ def test_similarity_inputs_leave_out_attribute_circles(con) -> None:
     assert len(got["features"]) == 3
     assert list(got["attributes"].columns) == ["customer_id", "gender"]
     pd.testing.assert_frame_equal(got["groups"], pd.DataFrame({"customer_id": ["c0"], "group": ["k1"]}))
+
+
+def test_previous_result_reads_the_last_table_or_none() -> None:
+    import duckdb
+
+    from customer_activation.model_io import previous_result
+
+    con = duckdb.connect()
+    con.execute("create schema ml")
+    assert previous_result(con, '"memory"."ml"."fit"') is None
+    con.execute("create table ml.fit as select * from (values (2, 'b'), (1, 'a')) as t(x, y)")
+    frame = previous_result(con, '"memory"."ml"."fit"')
+    assert frame.to_dict("list") == {"x": [1, 2], "y": ["a", "b"]}
+    with pytest.raises(duckdb.ParserException):  # anything but a missing table is raised
+        previous_result(con, "ml.fit where")
