@@ -256,6 +256,6 @@ def test_scoring_runs_keep_the_last_fit_until_refit(two_days, day_build, tmp_pat
     assert _rows(kept.db_path, fit) == before_fit
     assert _rows(kept.db_path, accuracy) == before_accuracy
     refit = run_dbt(selection, tmp_path, {**changed, "refit_models": True})
-    versions = "select distinct model_version from ml.ml_label_model_parameters order by 1"
+    versions = "select distinct model_version from ml.ml_label_model_fit where result_kind = 'parameters' order by 1"
     assert _rows(refit.db_path, versions) != _rows(day_build.db_path, versions)
     assert _rows(refit.db_path, accuracy) != before_accuracy
