@@ -29,7 +29,8 @@ def model(dbt, session):
         previous = previous_result(session, dbt.this)
         if previous is not None and reusable_fit(previous, feature_cols):
             return previous
-    vectors = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role in ('backtest', 'training')")
+    vectors = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role in ('backtest', 'training')",
+                       ["customer_id", "feature_date_role", *feature_cols], float32=feature_cols)
     labels = to_frame(dbt.ref("ml_training_labels"))
     rfm = to_frame(dbt.ref("int_customer_rfm"), "feature_date_role = 'training'", ["customer_id", "feature_date_role", "recency_days"])
     # baseline "nothing changes": the label of the window before the training date

@@ -110,11 +110,17 @@ def _sample(frame: pd.DataFrame, max_rows: int, random_state: int) -> pd.DataFra
 
 def _labelled(vectors: pd.DataFrame, labels: pd.DataFrame, target: str, role: str,
               feature_cols: list[str]) -> pd.DataFrame:
+    """The feature rows of ``role`` with a ``target`` label, sorted by customer: columns
+    customer_id, the features, label, label_source. The join runs on ids and row positions,
+    so the wide feature columns are copied once, for the labelled rows only."""
     lab = labels.loc[(labels["target"] == target) & (labels[ROLE] == role),
                      [ID, "label", "label_source"]]
-    vec = vectors.loc[vectors[ROLE] == role, [ID, *feature_cols]]
-    out = vec.merge(lab, on=ID, how="inner").sort_values(ID, kind="stable").reset_index(drop=True)
-    return out
+    in_role = np.flatnonzero((vectors[ROLE] == role).to_numpy())
+    keys = pd.DataFrame({ID: vectors[ID].to_numpy()[in_role], "_row": in_role})
+    keyed = keys.merge(lab, on=ID, how="inner").sort_values(ID, kind="stable").reset_index(drop=True)
+    features = vectors.iloc[keyed["_row"].to_numpy(), vectors.columns.get_indexer(feature_cols)]
+    return pd.concat([keyed[[ID]], features.reset_index(drop=True), keyed[["label", "label_source"]]],
+                     axis=1)
 
 
 def _weights(frame: pd.DataFrame, manual_weight: float) -> np.ndarray:

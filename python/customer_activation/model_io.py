@@ -23,35 +23,40 @@ import customer_activation.similarity  # noqa: F401
 
 
 def to_frame(relation: Any, where: str | None = None,
-             columns: Sequence[str] | None = None) -> pd.DataFrame:
+             columns: Sequence[str] | None = None,
+             float32: Sequence[str] = ()) -> pd.DataFrame:
     """``relation`` (a DuckDB relation, a Spark DataFrame or a pandas frame) as a pandas
     frame: rows matching the SQL predicate ``where``, and ``columns`` (all if None).
+    ``float32``: columns cast to 4-byte floats in the engine, for the wide numeric inputs of
+    the similarity and label models (half the memory; both engines round the same way).
 
     A column asked for that the relation does not have raises a ``KeyError`` naming it.
     """
     if isinstance(relation, pd.DataFrame):
         frame = relation.query(where) if where else relation  # pandas syntax only in tests
-        return frame[list(columns)].reset_index(drop=True) if columns else frame
+        frame = frame[list(columns)].reset_index(drop=True) if columns else frame
+        return frame.astype({c: "float32" for c in float32}) if float32 else frame
     available = list(relation.columns)
-    if columns:
-        missing = [c for c in columns if c not in available]
-        if missing:
-            raise KeyError(f"columns {missing} are not in the relation (it has {available})")
+    wanted = list(columns) if columns else available
+    missing = [c for c in [*wanted, *float32] if c not in available]
+    if missing:
+        raise KeyError(f"columns {missing} are not in the relation (it has {available})")
+    narrow = set(float32)
+    expressions = [f"cast({c} as float) as {c}" if c in narrow else c for c in wanted]
+    rel = relation.filter(where) if where else relation
     if hasattr(relation, "df"):  # DuckDB
-        rel = relation.filter(where) if where else relation
-        rel = rel.project(", ".join(columns)) if columns else rel
+        rel = rel.project(", ".join(expressions)) if columns or narrow else rel
         # A parallel scan returns rows in any order; sorted, a model that depends on row order
         # (a bootstrap, a float sum) gives the same result on every run.
         return rel.order("all").df()
-    rel = relation.filter(where) if where else relation  # Spark
-    rel = rel.select(*columns) if columns else rel
+    rel = rel.selectExpr(*expressions) if columns or narrow else rel  # Spark
     return rel.orderBy(*rel.columns).toPandas()  # sorted, as above
 
 
 def similarity_inputs(vectors: Any, scaling: Any, customers: Any, circles: Any,
                       attributes: Sequence[str]) -> dict[str, Any]:
     """The inputs of the imputation models from their relations: ``feature_cols`` (the
-    features of int_feature_scaling in order), ``features`` (scoring-date vectors),
+    features of int_feature_scaling in order), ``features`` (scoring-date vectors, float32),
     ``attributes`` (customer_id and the attribute columns of stg_customers) and ``groups``
     (customer_id, group = the link circle; attribute circles are left out, they are built
     from the very attributes being imputed)."""
@@ -59,7 +64,7 @@ def similarity_inputs(vectors: Any, scaling: Any, customers: Any, circles: Any,
     return {
         "feature_cols": feature_cols,
         "features": to_frame(vectors, "feature_date_role = 'scoring'",
-                             ["customer_id", *feature_cols]),
+                             ["customer_id", *feature_cols], float32=feature_cols),
         "attributes": to_frame(customers, None, ["customer_id", *attributes]),
         "groups": to_frame(circles, "feature_date_role = 'scoring' and circle_kind != 'attribute'",
                            ["customer_id", "circle_id"]).rename(columns={"circle_id": "group"}),

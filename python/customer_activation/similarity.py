@@ -54,15 +54,21 @@ def l2_normalize(X: Any) -> np.ndarray:
     missing value with 0 means "average on this dimension".
     """
     if isinstance(X, pd.DataFrame):
-        arr = X.to_numpy(dtype=float, na_value=np.nan)
+        X = X.to_numpy(dtype=np.float32 if all(t == np.float32 for t in X.dtypes) else float,
+                       na_value=np.nan)
     else:
-        arr = np.asarray(X, dtype=float)
-    if arr.ndim != 2:
+        X = np.asarray(X)
+    if X.ndim != 2:
         raise ValueError("expected a 2-d feature matrix")
-    arr = np.nan_to_num(arr, nan=0.0, posinf=0.0, neginf=0.0)
-    norms = np.linalg.norm(arr, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (arr / norms).astype(np.float32)
+    out = np.empty(X.shape, dtype=np.float32)
+    step = 65536  # rows per block: the float64 working copy stays small
+    for start in range(0, X.shape[0], step):
+        arr = np.nan_to_num(np.asarray(X[start:start + step], dtype=float),
+                            nan=0.0, posinf=0.0, neginf=0.0)
+        norms = np.linalg.norm(arr, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out[start:start + step] = arr / norms
+    return out
 
 
 def _sort_rows(vals: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -224,8 +230,8 @@ class SimilarityImputer(BaseEstimator):
             raise ValueError("k, max_donors and batch_size must be >= 1")
         if not 0.0 <= self.group_weight <= 1.0:
             raise ValueError(f"group_weight must be within [0, 1], got {self.group_weight!r}")
-        if not isinstance(X, pd.DataFrame):
-            X = np.asarray(X, dtype=float)
+        if not isinstance(X, (pd.DataFrame, _LazyRows)):
+            X = np.asarray(X)  # the sampled donor rows are converted (l2_normalize)
         n_rows = X.shape[0]
         y_ser = pd.Series(y).reset_index(drop=True)
         if len(y_ser) != n_rows:
@@ -276,8 +282,8 @@ class SimilarityImputer(BaseEstimator):
         """Columns ``value``, ``confidence``, ``n_neighbors``, ``n_group_neighbors``; index
         of ``X`` if a frame. ``groups``: the group of each row of ``X`` (see ``fit``)."""
         check_is_fitted(self, "donors_")
-        if not isinstance(X, pd.DataFrame):
-            X = np.asarray(X, dtype=float)
+        if not isinstance(X, (pd.DataFrame, _LazyRows)):
+            X = np.asarray(X)  # converted batch by batch (l2_normalize)
         index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(X.shape[0])
         n = X.shape[0]
         conf = np.full(n, np.nan)
@@ -459,6 +465,34 @@ def _to_text(values: pd.Series, integer_like: bool) -> pd.Series:
     return values.map(fmt).astype(object)
 
 
+def _feature_matrix(features: pd.DataFrame, fcols: list[str]) -> np.ndarray:
+    """The feature columns as one float32 matrix (missing = NaN): the precision the search
+    uses anyway (:func:`l2_normalize` returns float32), at half the memory of the frame."""
+    return features[fcols].to_numpy(dtype=np.float32, na_value=np.nan)
+
+
+def _column_positions(fcols: list[str], wanted: list[str]) -> np.ndarray:
+    position = {c: i for i, c in enumerate(fcols)}
+    return np.array([position[c] for c in wanted], dtype=np.int64)
+
+
+class _LazyRows:
+    """Rows ``rows`` and columns ``cols`` of ``matrix``, copied only a slice at a time: what
+    :class:`SimilarityImputer` needs (``shape``, row slices, row selection), without holding
+    a copy of every donor or query row at once."""
+
+    def __init__(self, matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> None:
+        self.matrix, self.rows, self.cols = matrix, np.asarray(rows, dtype=np.int64), cols
+        self.shape = (len(self.rows), len(cols))
+        self.ndim = 2
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return self.matrix[np.ix_(self.rows[key], self.cols)]
+
+
 def impute_attributes(
     features: pd.DataFrame,
     attributes: pd.DataFrame,
@@ -502,14 +536,19 @@ def impute_attributes(
     attrs = [a for a in attribute_cols if a in attributes.columns]
     if features[id_col].duplicated().any() or attributes[id_col].duplicated().any():
         raise ValueError(f"{id_col} must be unique in features and attributes")
-    merged = features[[id_col, *fcols]].merge(
-        attributes[[id_col, *attrs]], on=id_col, how="outer", indicator=True, sort=True
-    )
-    has_features = (merged["_merge"] != "right_only").to_numpy()
-    group_of = _groups_for(merged[id_col], groups, id_col)
+    # one row per customer in either frame, sorted by id; the feature rows stay where they
+    # are (one float32 matrix) and are looked up by position
+    ids = pd.Series(pd.concat([features[id_col], attributes[id_col]], ignore_index=True).unique())
+    ids = ids.sort_values(kind="stable").reset_index(drop=True)
+    feature_row = pd.Index(features[id_col]).get_indexer(ids)
+    has_features = feature_row >= 0
+    matrix = _feature_matrix(features, fcols)
+    observed = attributes.set_index(id_col)[attrs].reindex(ids).reset_index(drop=True)
+    group_of = _groups_for(ids, groups, id_col)
+    n_rows = len(ids)
     frames = []
     for attr in attrs:
-        col = merged[attr]
+        col = observed[attr]
         kind = _attribute_kind(attributes[attr].rename(attr), attribute_kinds)
         known = col.notna().to_numpy()
         integer_like = False
@@ -517,19 +556,19 @@ def impute_attributes(
             known_vals = pd.to_numeric(col[known]).to_numpy(dtype=float)
             integer_like = bool(known_vals.size) and bool(np.all(np.mod(known_vals, 1) == 0))
         target = known | ~has_features  # rows not to impute
-        imputed = pd.Series([None] * len(merged), dtype=object)
+        imputed = pd.Series([None] * n_rows, dtype=object)
         conf = np.where(known, 1.0, np.nan)
-        nn = np.zeros(len(merged), dtype=np.int64)
-        n_group = np.zeros(len(merged), dtype=np.int64)
+        nn = np.zeros(n_rows, dtype=np.int64)
+        n_group = np.zeros(n_rows, dtype=np.int64)
         to_impute = np.flatnonzero(~target)
         donors_mask = known & has_features
         if to_impute.size and donors_mask.any():
-            X = merged[_attribute_features(fcols, attr, exclude_features)]
+            use = _column_positions(fcols, _attribute_features(fcols, attr, exclude_features))
             imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
                                     random_state=random_state, group_weight=group_weight)
-            imp.fit(X[donors_mask], col[donors_mask],
+            imp.fit(_LazyRows(matrix, feature_row[donors_mask], use), col[donors_mask],
                     None if group_of is None else group_of[donors_mask])
-            pred = imp.predict(X.iloc[to_impute],
+            pred = imp.predict(_LazyRows(matrix, feature_row[to_impute], use),
                                None if group_of is None else group_of.iloc[to_impute])
             imputed.iloc[to_impute] = pred["value"].to_numpy(dtype=object)
             conf[to_impute] = pred["confidence"].to_numpy()
@@ -539,7 +578,7 @@ def impute_attributes(
         imputed_text = _to_text(imputed, integer_like)
         is_imputed = (~known) & imputed_text.notna().to_numpy()
         frames.append(pd.DataFrame({
-            id_col: merged[id_col].to_numpy(),
+            id_col: ids.to_numpy(),
             "attribute": attr,
             "observed_value": observed_text.to_numpy(),
             "imputed_value": imputed_text.to_numpy(),
@@ -601,24 +640,27 @@ def evaluate_imputation(
         raise ValueError("mask_share must be within (0, 1)")
     fcols = _feature_columns(features, id_col, feature_cols)
     attrs = [a for a in attribute_cols if a in attributes.columns]
-    merged = features[[id_col, *fcols]].merge(
-        attributes[[id_col, *attrs]], on=id_col, how="inner", sort=True
-    )
-    group_of = _groups_for(merged[id_col], groups, id_col)
+    # customers with a feature row and an attribute row, sorted by id; the feature rows stay
+    # in one float32 matrix and are looked up by position
+    both = attributes[[id_col, *attrs]].merge(
+        pd.DataFrame({id_col: features[id_col], "_row": np.arange(len(features))}),
+        on=id_col, how="inner", sort=True)
+    matrix = _feature_matrix(features, fcols)
+    group_of = _groups_for(both[id_col], groups, id_col)
     rng = check_random_state(random_state)
     rows = []
     for attr in attrs:
         kind = _attribute_kind(attributes[attr].rename(attr), attribute_kinds)
-        known_mask = merged[attr].notna().to_numpy()
-        known = merged[known_mask]
+        known_mask = both[attr].notna().to_numpy()
+        known_row = both["_row"].to_numpy()[known_mask]
         known_groups = None if group_of is None else group_of[known_mask].reset_index(drop=True)
-        truth = known[attr]
+        truth = both.loc[known_mask, attr].reset_index(drop=True)
         if kind == NUMERIC:
             truth = pd.to_numeric(truth).astype(float)
             strata = _decile_codes(truth.to_numpy())
         else:
             strata = pd.factorize(truth.astype(str), sort=True)[0]
-        masked = np.zeros(len(known), dtype=bool)
+        masked = np.zeros(len(truth), dtype=bool)
         for s in np.unique(strata):
             members = np.flatnonzero(strata == s)
             take = int(round(mask_share * len(members)))
@@ -628,17 +670,17 @@ def evaluate_imputation(
             keep = rng.choice(np.flatnonzero(masked), size=max_masked, replace=False)
             masked[:] = False
             masked[keep] = True
-        row: dict[str, Any] = {"attribute": attr, "kind": kind, "n_known": len(known),
+        row: dict[str, Any] = {"attribute": attr, "kind": kind, "n_known": len(truth),
                                "n_masked": int(masked.sum()), "accuracy": np.nan,
                                "mode_baseline_accuracy": np.nan, "mae": np.nan,
                                "median_baseline_mae": np.nan, "lift": np.nan}
         if masked.any() and (~masked).any():
-            cols = _attribute_features(fcols, attr, exclude_features)
+            use = _column_positions(fcols, _attribute_features(fcols, attr, exclude_features))
             imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
                                     random_state=random_state, group_weight=group_weight)
-            imp.fit(known.loc[~masked, cols], truth[~masked],
+            imp.fit(_LazyRows(matrix, known_row[~masked], use), truth[~masked],
                     None if known_groups is None else known_groups[~masked])
-            pred = imp.predict(known.loc[masked, cols],
+            pred = imp.predict(_LazyRows(matrix, known_row[masked], use),
                                None if known_groups is None else known_groups[masked])["value"]
             t = truth[masked]
             if kind == NUMERIC:

@@ -57,3 +57,15 @@ def test_previous_result_reads_the_last_table_or_none() -> None:
     assert frame.to_dict("list") == {"x": [1, 2], "y": ["a", "b"]}
     with pytest.raises(duckdb.ParserException):  # anything but a missing table is raised
         previous_result(con, "ml.fit where")
+
+
+def test_to_frame_casts_wide_numbers_to_float32_in_the_engine(con) -> None:
+    out = to_frame(con.table("v"), "feature_date_role = 'scoring'", ["customer_id", "f1", "f2"],
+                   float32=["f2"])
+    assert str(out["f2"].dtype) == "float32" and str(out["f1"].dtype) == "float64"
+    assert out["f2"].tolist() == [0.0, 4.0, 8.0]
+    every = to_frame(con.table("v"), None, None, float32=["f1"])  # all columns, one narrowed
+    assert list(every.columns) == ["customer_id", "feature_date_role", "f1", "f2"]
+    assert str(every["f1"].dtype) == "float32"
+    with pytest.raises(KeyError, match="nope"):
+        to_frame(con.table("v"), None, ["customer_id"], float32=["nope"])
