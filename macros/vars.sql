@@ -70,7 +70,7 @@
     'default_response_window_days': (30, 1, 3650, true),
     'label_model_regularisation_c': (1.0, 0.000001, 1000000, false),
     'label_model_manual_weight': (3.0, 0, 1000000, false),
-    'label_model_max_training_rows': (200000, 1, 1000000000, true),
+    'label_model_max_training_rows': (100000, 1, 1000000000, true),
     'label_model_min_training_rows': (50, 1, 1000000000, true),
     'label_model_min_class_rows': (10, 1, 1000000000, true),
     'label_model_comparison_max_rows': (50000, 1, 1000000000, true),

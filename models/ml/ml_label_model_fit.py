@@ -30,8 +30,8 @@ def model(dbt, session):
         if previous is not None and reusable_fit(previous, feature_cols):
             return previous
     vectors = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role in ('backtest', 'training')",
-                       ["customer_id", "feature_date_role", *feature_cols], float32=feature_cols)
-    labels = to_frame(dbt.ref("ml_training_labels"))
+                       ["customer_id", "feature_date_role", *feature_cols], float32=feature_cols, arrow=True)
+    labels = to_frame(dbt.ref("ml_training_labels"), arrow=True)
     rfm = to_frame(dbt.ref("int_customer_rfm"), "feature_date_role = 'training'", ["customer_id", "feature_date_role", "recency_days"])
     # baseline "nothing changes": the label of the window before the training date
     carried_forward = labels.loc[labels["feature_date_role"] == "backtest", ["customer_id", "target", "rule_label"]]

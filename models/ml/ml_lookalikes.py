@@ -14,7 +14,7 @@ def model(dbt, session):
     feature_cols = scaling.loc[scaling["feature_group"].isin(groups)].sort_values(
         "feature_order")["feature_name"].tolist()
     features = to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role = 'scoring'",
-                        ["customer_id", *feature_cols], float32=feature_cols)
+                        ["customer_id", *feature_cols], float32=feature_cols, arrow=True)
     seeds = to_frame(dbt.ref("ml_lookalike_seeds"))
     return lookalike_audiences(
         features, seeds, feature_cols=feature_cols, top_n=int(dbt.config.get("top_n")),

@@ -53,6 +53,7 @@ ID = "customer_id"
 ROLE = "feature_date_role"
 TARGETS = ("churn_risk", "lifecycle_stage", "value_tier")
 METRIC_NAMES = ("accuracy", "macro_f1", "roc_auc_ovr", "log_loss", "brier")
+PREDICT_ROWS = 65536  # rows per prediction batch
 
 
 @dataclass
@@ -61,7 +62,7 @@ class LabelModelSettings:
 
     C: float = 1.0
     manual_weight: float = 3.0
-    max_training_rows: int = 200_000
+    max_training_rows: int = 100_000
     min_rows: int = 50
     min_class_rows: int = 10
     random_state: int = 0
@@ -135,6 +136,8 @@ def _drop_rare_classes(frame: pd.DataFrame, min_class_rows: int) -> tuple[pd.Dat
     (and said so in the run log) until enough labels exist."""
     counts = frame["label"].value_counts()
     rare = sorted(str(c) for c in counts[counts < min_class_rows].index)
+    if not rare:
+        return frame, rare  # no copy of a large frame for nothing
     return frame[~frame["label"].isin(rare)], rare
 
 
@@ -162,52 +165,60 @@ def _gradient_boosting_proba(train: pd.DataFrame, evaluate: pd.DataFrame, featur
     model = HistGradientBoostingClassifier(
         max_iter=100, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False,
         class_weight="balanced", random_state=settings.random_state)
-    train_codes, evaluate_codes = quantile_codes(sample[feature_cols].to_numpy(dtype=float),
-                                                 evaluate[feature_cols].to_numpy(dtype=float))
-    model.fit(train_codes, sample["label"].to_numpy(dtype=object),
+    train = sample[feature_cols].to_numpy(dtype=float)
+    edges = quantile_edges(train)
+    model.fit(quantile_codes(train, edges), sample["label"].to_numpy(dtype=object),
               sample_weight=_weights(sample, settings.manual_weight))
     out = np.zeros((len(evaluate), len(classes)))
-    proba = model.predict_proba(evaluate_codes)
-    for j, c in enumerate(model.classes_):
-        out[:, classes.index(c)] = proba[:, j]
+    for start in range(0, len(evaluate), PREDICT_ROWS):
+        rows = evaluate.iloc[start:start + PREDICT_ROWS][feature_cols].to_numpy(dtype=float)
+        proba = model.predict_proba(quantile_codes(rows, edges))
+        for j, c in enumerate(model.classes_):
+            out[start:start + len(rows), classes.index(c)] = proba[:, j]
     return out
 
 
-def quantile_codes(train: np.ndarray, evaluate: np.ndarray,
-                   max_bins: int = 255) -> tuple[np.ndarray, np.ndarray]:
-    """Both matrices with every column replaced by its bin among at most ``max_bins``
-    quantile bins of the ``train`` column (missing values stay missing).
+def quantile_edges(train: np.ndarray, max_bins: int = 255) -> list[np.ndarray]:
+    """Per column of ``train``, the distinct edges of at most ``max_bins`` quantile bins of
+    its known values (see :func:`quantile_codes`)."""
+    levels = np.linspace(0, 1, max_bins + 1)[1:-1]
+    edges = []
+    for j in range(train.shape[1]):
+        known = train[:, j][~np.isnan(train[:, j])]
+        edges.append(np.unique(np.quantile(known, levels)) if known.size else np.zeros(0))
+    return edges
+
+
+def quantile_codes(X: np.ndarray, edges: list[np.ndarray]) -> np.ndarray:
+    """``X`` with every column replaced by its bin among the column's ``edges`` (from
+    :func:`quantile_edges` on the training rows); missing values stay missing.
 
     HistGradientBoostingClassifier bins its input the same way, but scikit-learn 1.9 finds
     each of the 254 bin edges of a feature with a separate sort of the column (0.9 s per
-    feature at 50k rows, 80% of the challenger's fit). One ``np.nanquantile`` call per
-    column gives the edges at once; a column holding at most ``max_bins`` distinct values
-    is then binned by the classifier without further work. Trees split on the order of
-    values only, so bin codes (a monotone map of each column) lose nothing but the
-    within-bin order the classifier would drop as well.
+    feature at 50k rows, 80% of the challenger's fit). One ``np.quantile`` call per column
+    gives the edges at once; a column holding at most 255 distinct values is then binned by
+    the classifier without further work. Trees split on the order of values only, so bin
+    codes (a monotone map of each column) lose nothing but the within-bin order the
+    classifier would drop as well.
     """
-    levels = np.linspace(0, 1, max_bins + 1)[1:-1]
-    train_out = np.empty_like(train)
-    evaluate_out = np.empty_like(evaluate)
-    for j in range(train.shape[1]):
-        column = train[:, j]
-        known = column[~np.isnan(column)]
-        edges = np.unique(np.quantile(known, levels)) if known.size else np.zeros(0)
-        for source, target in ((column, train_out), (evaluate[:, j], evaluate_out)):
-            codes = np.searchsorted(edges, source, side="right").astype(float)
-            codes[np.isnan(source)] = np.nan
-            target[:, j] = codes
-    return train_out, evaluate_out
+    out = np.empty(X.shape, dtype=float)
+    for j, column_edges in enumerate(edges):
+        codes = np.searchsorted(column_edges, X[:, j], side="right").astype(float)
+        codes[np.isnan(X[:, j])] = np.nan
+        out[:, j] = codes
+    return out
 
 
 def _proba_on(model: FittedLabelModel, X: pd.DataFrame, classes: list[Any]) -> np.ndarray:
-    """Model probabilities aligned to ``classes`` (0 for classes the model never saw)."""
+    """Model probabilities aligned to ``classes`` (0 for classes the model never saw),
+    computed PREDICT_ROWS rows at a time (the pipeline's float64 copies stay small)."""
     out = np.zeros((len(X), len(classes)))
     if not model.classes or len(X) == 0:
         return out
-    proba = model.predict_proba(X)
-    for j, c in enumerate(model.classes):
-        out[:, classes.index(c)] = proba[:, j]
+    for start in range(0, len(X), PREDICT_ROWS):
+        proba = model.predict_proba(X.iloc[start:start + PREDICT_ROWS])
+        for j, c in enumerate(model.classes):
+            out[start:start + len(proba), classes.index(c)] = proba[:, j]
     return out
 
 
@@ -269,7 +280,7 @@ def train_label_models(
         if len(holdout) == 0:
             reason = "no labelled rows at the training date to evaluate on"
         if len(holdout) and len(classes):
-            proba = _proba_on(validation, holdout[feature_cols], classes)
+            proba = _proba_on(validation, holdout, classes)  # it reads the model's features
             lr_values = _safe_metrics(multiclass_metrics, y_true, proba, classes)
             metric_rows += _metric_rows(target, "logistic_regression", lr_values, validation.version, reason)
             calib = calibration_table(y_true, proba, classes, n_bins=10)

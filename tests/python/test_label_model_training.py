@@ -56,14 +56,15 @@ def test_challenger_with_too_few_rows_gives_a_reason() -> None:
 def test_quantile_codes_keep_the_order_within_the_bins_the_classifier_uses() -> None:
     from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
 
-    from customer_activation.label_models import quantile_codes
+    from customer_activation.label_models import quantile_codes, quantile_edges
 
     rng = np.random.default_rng(3)
     train = np.column_stack([rng.normal(size=5000), rng.integers(0, 4, 5000).astype(float),
                              np.where(rng.random(5000) < 0.1, np.nan, rng.exponential(size=5000))])
     evaluate = np.column_stack([rng.normal(size=700) * 3, rng.integers(-1, 6, 700).astype(float),
                                 np.where(rng.random(700) < 0.1, np.nan, rng.exponential(size=700))])
-    train_codes, evaluate_codes = quantile_codes(train, evaluate, max_bins=255)
+    edges = quantile_edges(train, max_bins=255)
+    train_codes, evaluate_codes = quantile_codes(train, edges), quantile_codes(evaluate, edges)
     for j in range(train.shape[1]):
         for raw, codes in ((train[:, j], train_codes[:, j]), (evaluate[:, j], evaluate_codes[:, j])):
             assert np.array_equal(np.isnan(raw), np.isnan(codes))  # missing stays missing

@@ -69,3 +69,10 @@ def test_to_frame_casts_wide_numbers_to_float32_in_the_engine(con) -> None:
     assert str(every["f1"].dtype) == "float32"
     with pytest.raises(KeyError, match="nope"):
         to_frame(con.table("v"), None, ["customer_id"], float32=["nope"])
+
+
+def test_to_frame_through_arrow_gives_the_same_text_and_float_frame(con) -> None:
+    rel = con.table("v")
+    direct = to_frame(rel, None, ["customer_id", "feature_date_role", "f1"], float32=["f1"])
+    via_arrow = to_frame(rel, None, ["customer_id", "feature_date_role", "f1"], float32=["f1"], arrow=True)
+    pd.testing.assert_frame_equal(direct, via_arrow)
