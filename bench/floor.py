@@ -25,7 +25,7 @@ tables to a database file like the project does when --floor-db is given, as the
              one aggregate pass and apply them                               = int_customer_feature_vectors
 
 Each result is compared with the project's table: same keys, and every value equal (floats to
-1e-7 relative; the largest relative difference is reported). The check is outside the timings.
+1e-7 relative or 1e-9 absolute; the largest relative difference is reported). The check is outside the timings.
 """
 from __future__ import annotations
 
@@ -533,14 +533,19 @@ def vectors_sql(con, features_table: str, catalogue: list[tuple[str, str]], min_
 # can differ from the floor's plain double sums around the 9th digit: floats are compared to 7
 # significant digits (or 1e-12 absolute).
 FLOAT_TOLERANCE = 1e-7
+# Absolute tolerance for values near 0: the floor sums in double where the project sums exact
+# decimals, so a standardised feature (centre subtracted) can differ by ~1e-12 whatever its
+# size; at 1M customers a value of 2e-6 then differs by 1.7e-6 relative.
+ABS_TOLERANCE = 1e-9
 
 
 def compare(con, floor_table: str, project_table: str, keys: list[str], exact: list[str],
             floats: list[str], where: str = "1 = 1", project_where: str = "1 = 1") -> dict:
-    """Rows only on one side, and rows whose values differ (floats to FLOAT_TOLERANCE relative)."""
+    """Rows only on one side, and rows whose values differ (floats to FLOAT_TOLERANCE relative
+    or ABS_TOLERANCE absolute, whichever is larger)."""
     key_on = " and ".join(f"f.{k} is not distinct from p.{k}" for k in keys)
     diffs = [f"f.{c} is distinct from p.{c}" for c in exact]
-    diffs += [f"(f.{c} is null) <> (p.{c} is null) or abs(f.{c} - p.{c}) > greatest(1e-12, {FLOAT_TOLERANCE} * greatest(abs(f.{c}), abs(p.{c})))"
+    diffs += [f"(f.{c} is null) <> (p.{c} is null) or abs(f.{c} - p.{c}) > greatest({ABS_TOLERANCE}, {FLOAT_TOLERANCE} * greatest(abs(f.{c}), abs(p.{c})))"
               for c in floats]
     diff_sql = " or ".join(f"({d})" for d in diffs) or "false"
     cols = ", ".join(dict.fromkeys(keys + exact + floats))
@@ -573,6 +578,7 @@ def compare(con, floor_table: str, project_table: str, keys: list[str], exact: l
             "only_project": only_project, "differ": differ,
             "equal": only_floor == 0 and only_project == 0 and differ == 0,
             "compared_columns": keys + exact + floats, "float_tolerance_relative": FLOAT_TOLERANCE if floats else None,
+            "float_tolerance_absolute": ABS_TOLERANCE if floats else None,
             "max_relative_difference": max_rel,
             "sample_differences": [{k: str(v) for k, v in r.items()} for r in sample]}
 
