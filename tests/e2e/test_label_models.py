@@ -77,7 +77,10 @@ def test_sql_scores_equal_scikit_learn(demo_build):
     settings = LabelModelSettings(C=p["C"], manual_weight=p["manual_weight"],
                                   max_training_rows=p["max_training_rows"], min_rows=p["min_rows"],
                                   min_class_rows=p["min_class_rows"], random_state=p["random_state"])
-    results = train_label_models(vectors, labels, features, settings=settings)
+    # the dbt model reads the vectors as 4-byte floats (model_io.to_frame float32): so does the refit
+    results = train_label_models(vectors.astype({f: "float32" for f in features}), labels, features,
+                                 settings=settings)
+    # SQL scores the stored (double) vectors with the stored parameters: predict on those
     scoring = vectors[vectors["feature_date_role"] == "scoring"].sort_values("customer_id")
     sql_scores = _frame(demo_build, "select customer_id, target, model_version, class_label, probability "
                                     "from ml.ml_customer_label_scores")
