@@ -471,11 +471,6 @@ def _feature_matrix(features: pd.DataFrame, fcols: list[str]) -> np.ndarray:
     return features[fcols].to_numpy(dtype=np.float32, na_value=np.nan)
 
 
-def _column_positions(fcols: list[str], wanted: list[str]) -> np.ndarray:
-    position = {c: i for i, c in enumerate(fcols)}
-    return np.array([position[c] for c in wanted], dtype=np.int64)
-
-
 class _LazyRows:
     """Rows ``rows`` and columns ``cols`` of ``matrix``, copied only a slice at a time: what
     :class:`SimilarityImputer` needs (``shape``, row slices, row selection), without holding
@@ -563,7 +558,7 @@ def impute_attributes(
         to_impute = np.flatnonzero(~target)
         donors_mask = known & has_features
         if to_impute.size and donors_mask.any():
-            use = _column_positions(fcols, _attribute_features(fcols, attr, exclude_features))
+            use = pd.Index(fcols).get_indexer(_attribute_features(fcols, attr, exclude_features))
             imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
                                     random_state=random_state, group_weight=group_weight)
             imp.fit(_LazyRows(matrix, feature_row[donors_mask], use), col[donors_mask],
@@ -675,7 +670,7 @@ def evaluate_imputation(
                                "mode_baseline_accuracy": np.nan, "mae": np.nan,
                                "median_baseline_mae": np.nan, "lift": np.nan}
         if masked.any() and (~masked).any():
-            use = _column_positions(fcols, _attribute_features(fcols, attr, exclude_features))
+            use = pd.Index(fcols).get_indexer(_attribute_features(fcols, attr, exclude_features))
             imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
                                     random_state=random_state, group_weight=group_weight)
             imp.fit(_LazyRows(matrix, known_row[~masked], use), truth[~masked],
@@ -796,11 +791,9 @@ def _lookalike_scores(
             stop = min(start + batch_size, candidates.size)
             score[start:stop] = Xn[candidates[start:stop]] @ centroid
         return
-    donors = Xn[seeds]
-    for start in range(0, candidates.size, batch_size):
-        stop = min(start + batch_size, candidates.size)
-        for _, _, sims, _ in cosine_topk(Xn[candidates[start:stop]], donors, k, batch_size):
-            score[start:stop] = sims.mean(axis=1)
+    queries = _LazyRows(Xn, candidates, np.arange(Xn.shape[1]))  # copied a batch at a time
+    for start, stop, sims, _ in cosine_topk(queries, Xn[seeds], k, batch_size):
+        score[start:stop] = sims.mean(axis=1)
 
 
 def lookalike_audiences(
