@@ -86,8 +86,12 @@ PUBLISH_DIR ?= published
 publish: install
 	$(BIN)/python -m customer_activation.publish --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(PUBLISH_DIR)
 
+# Two pytest workers, each taking whole test files (a file's module fixtures are built once):
+# 12.5 min instead of 17 on a 2-core machine (measured 2026-11-25: 750 s against 1,034 s).
+# TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: install install-spark
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # Campaign report (README "Campaign loop"): self-contained HTML of every campaign in $(REPORT_DIR).
 REPORT_DIR ?= reports

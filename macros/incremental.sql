@@ -137,6 +137,8 @@ lookback_start as (
     {{ lookback_start_sql() }}
 ),
 
+{%- if is_incremental() %}
+
 candidate_{{ table }} as (
     select raw_{{ table }}.*
     from raw_{{ table }}
@@ -144,13 +146,17 @@ candidate_{{ table }} as (
     where {{ in_lookback(parse_timestamp('raw_' ~ table ~ '.' ~ ts_column)) }}
 ),
 
-{%- if is_incremental() %}
-
 staged_{{ table }} as (
     select staged.row_hash, staged.copy_number
     from {{ this }} as staged
     cross join lookback_start
     where {{ in_lookback('staged.' ~ ts_column) }}
+),
+{%- else %}
+
+candidate_{{ table }} as (
+    {#- a full build stages every raw row: no date to parse twice -#}
+    select * from raw_{{ table }}
 ),
 {%- endif %}
 

@@ -74,6 +74,7 @@
     'label_model_min_training_rows': (50, 1, 1000000000, true),
     'label_model_min_class_rows': (10, 1, 1000000000, true),
     'label_model_comparison_max_rows': (50000, 1, 1000000000, true),
+    'label_model_max_evaluation_rows': (200000, 1, 1000000000, true),
     'random_seed': (42, 0, 4294967295, true),
     'imputation_k': (30, 1, 100000, true),
     'imputation_max_donors': (10000, 1, 1000000000, true),

@@ -22,6 +22,7 @@ def model(dbt, session):
         random_state=int(dbt.config.get("random_seed")),
         compare_gradient_boosting=challenger == "yes",
         comparison_max_rows=int(dbt.config.get("comparison_max_rows")),
+        max_evaluation_rows=int(dbt.config.get("max_evaluation_rows")),
     )
     scaling = to_frame(dbt.ref("int_feature_scaling")).sort_values("feature_order")
     feature_cols = scaling["feature_name"].tolist()

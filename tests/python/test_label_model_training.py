@@ -45,6 +45,24 @@ def test_challenger_can_be_switched_off_and_results_are_deterministic() -> None:
     pd.testing.assert_frame_equal(off.parameters, again.parameters, check_exact=True)
 
 
+def test_metrics_are_computed_on_one_evaluation_sample_for_every_model() -> None:
+    vectors, labels, cols = _data(n=2000)
+    whole = train_label_models(vectors, labels, cols, targets=("churn_risk",))
+    sampled = train_label_models(vectors, labels, cols, targets=("churn_risk",),
+                                 settings=LabelModelSettings(max_evaluation_rows=500))
+    assert set(whole.metrics["n_eval"]) == {2000}
+    assert set(sampled.metrics["n_eval"]) == {500}  # every model and baseline, the same rows
+    assert set(sampled.calibration.groupby("class")["n"].sum()) == {500}  # per class, by decile
+    # the final model still trains on the whole holdout, so scoring does not change
+    assert int(sampled.runs["n_holdout_rows"].iloc[0]) == 2000
+    pd.testing.assert_frame_equal(whole.parameters, sampled.parameters, check_exact=True)
+    m_whole = whole.metrics.set_index(["model", "metric"])["value"]
+    m_sampled = sampled.metrics.set_index(["model", "metric"])["value"]
+    assert m_sampled[("logistic_regression", "accuracy")] == pytest.approx(
+        m_whole[("logistic_regression", "accuracy")], abs=0.05)
+    assert m_sampled[("logistic_regression", "accuracy")] != m_whole[("logistic_regression", "accuracy")]
+
+
 def test_challenger_with_too_few_rows_gives_a_reason() -> None:
     vectors, labels, cols = _data(n=30)
     res = train_label_models(vectors, labels, cols, targets=("churn_risk",),

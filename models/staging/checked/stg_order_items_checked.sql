@@ -51,29 +51,32 @@ row_checks as (
 ),
 
 ranked as (
+    {#- One window (one sort) numbers both the copies and the lines: within an order's valid
+        rows ordered by the line's key (product, quantity, unit price) and then its raw text,
+        a row is copy number row_number - rank + 1 of its key (the same as numbering each
+        key's rows apart, ordered by the raw text), and the kept lines are numbered by
+        dense_rank of the key. Two windows, one after the other, took a third longer at 1M
+        customers (40M lines: 60 s against 44 s alone). -#}
     select
         row_checks.*,
         row_number() over (
-            partition by order_id, product_id, quantity, unit_price, row_reject_reason is null
-            order by {{ contract_column_names('order_items', 'raw_') | join(', ') }}
-        ) as copy_rank
+            partition by order_id, row_reject_reason is null
+            order by product_id, quantity, unit_price, {{ contract_column_names('order_items', 'raw_') | join(', ') }}
+        ) - rank() over (
+            partition by order_id, row_reject_reason is null
+            order by product_id, quantity, unit_price
+        ) + 1 as copy_rank,
+        dense_rank() over (
+            partition by order_id, row_reject_reason is null
+            order by product_id, quantity, unit_price
+        ) as key_number
     from row_checks
-),
-
-final as (
-    select
-        {{ contract_column_names('order_items') | join(', ') }},
-        coalesce(row_reject_reason, case when copy_rank > 1 then 'duplicate_row' end) as reject_reason,
-        case when row_reject_reason is not null or copy_rank > 1
-             then {{ row_as_json(contract_column_names('order_items'), 'raw_') }} end as original_row
-    from ranked
 )
 
 select
-    final.*,
-    case when reject_reason is null then
-        row_number() over (
-            partition by order_id, reject_reason is null
-            order by product_id, quantity, unit_price)
-    end as line_number
-from final
+    {{ contract_column_names('order_items') | join(', ') }},
+    coalesce(row_reject_reason, case when copy_rank > 1 then 'duplicate_row' end) as reject_reason,
+    case when row_reject_reason is not null or copy_rank > 1
+         then {{ row_as_json(contract_column_names('order_items'), 'raw_') }} end as original_row,
+    case when row_reject_reason is null and copy_rank = 1 then key_number end as line_number
+from ranked
