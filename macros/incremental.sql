@@ -133,6 +133,8 @@ raw_{{ table }} as (
     {{ raw_table(table) }}
 ),
 
+{#- outside the is_incremental() branch although a full build does not read it: dbt finds the
+    ref to stg_as_of_date only in SQL it parses unconditionally -#}
 lookback_start as (
     {{ lookback_start_sql() }}
 ),

@@ -63,6 +63,19 @@ def test_metrics_are_computed_on_one_evaluation_sample_for_every_model() -> None
     assert m_sampled[("logistic_regression", "accuracy")] != m_whole[("logistic_regression", "accuracy")]
 
 
+def test_samples_hold_at_most_the_rows_asked_for_and_every_class() -> None:
+    from customer_activation.label_models import _sample
+    # three classes of 333 rows at a share of 0.5005: rounding each class (167) would give 501
+    frame = pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(1001)],
+                          "label": ["a"] * 333 + ["b"] * 333 + ["c"] * 333 + ["rare"] * 2})
+    sample = _sample(frame, 500, random_state=0)
+    assert len(sample) == 500 and sample["customer_id"].is_unique
+    counts = sample["label"].value_counts()
+    assert set(counts.index) == {"a", "b", "c", "rare"} and counts.max() - counts[["a", "b", "c"]].min() <= 1
+    pd.testing.assert_frame_equal(sample, _sample(frame, 500, random_state=0))
+    assert len(_sample(frame, 1001, random_state=0)) == 1001
+
+
 def test_challenger_with_too_few_rows_gives_a_reason() -> None:
     vectors, labels, cols = _data(n=30)
     res = train_label_models(vectors, labels, cols, targets=("churn_risk",),
