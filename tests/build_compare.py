@@ -1,0 +1,74 @@
+"""Compare two builds of the project relation by relation, with the comparison the Spark test uses
+(tests/engine_compare.py): same columns, same rows (matched on the table's key where it has
+one, else as a multiset), numbers within 1e-9 relative, run identifiers for presence only.
+
+A build is either a DuckDB file or the warehouse directory of a Spark build. Used to prove a
+refactoring changed nothing: build the old commit and the new one on the same data, then
+
+    python tests/build_compare.py OLD.duckdb NEW.duckdb
+    python tests/build_compare.py OLD_SPARK/warehouse NEW_SPARK/warehouse
+
+Tables only one build has are listed (a refactoring may add a table, never lose one).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+import engine_compare
+
+
+def connect(build: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file is opened as the default catalog, so its views resolve; a Spark warehouse
+    is read as parquet from an in-memory connection."""
+    return duckdb.connect() if build.is_dir() else duckdb.connect(str(build), read_only=True)
+
+
+def list_relations(con: duckdb.DuckDBPyConnection, build: Path) -> list[str]:
+    """Every table and view (DuckDB) or every table directory (Spark), as schema.name."""
+    if build.is_dir():
+        return sorted(f"{schema.name[:-3]}.{table.name}" for schema in build.glob("*.db")
+                      for table in schema.iterdir() if table.is_dir() and any(table.glob("*.parquet")))
+    return [f"{s}.{t}" for s, t in con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema <> 'main' order by 1, 2").fetchall()]
+
+
+def read_relation(con: duckdb.DuckDBPyConnection, build: Path, table: str) -> pd.DataFrame:
+    if build.is_dir():
+        return engine_compare.read_spark(con, build, table)
+    return con.sql(f"select * from {table}").df()
+
+
+def compare(old: Path, new: Path) -> tuple[list[engine_compare.TableComparison], list[str], list[str]]:
+    old_con, new_con = connect(old), connect(new)
+    old_tables = set(list_relations(old_con, old))
+    new_tables = set(list_relations(new_con, new))
+    results = []
+    for table in sorted(old_tables & new_tables):
+        if table in engine_compare.SKIPPED_TABLES:
+            continue
+        results.append(engine_compare.compare_table(
+            old_con, read_relation(old_con, old, table), read_relation(new_con, new, table), table))
+    return results, sorted(old_tables - new_tables), sorted(new_tables - old_tables)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__)
+        return 2
+    results, only_old, only_new = compare(Path(argv[0]), Path(argv[1]))
+    print(engine_compare.report(results).replace("on duckdb", "before").replace("on spark", "after"))
+    print(f"{sum(r.ok for r in results)} of {len(results)} tables equal")
+    for table in only_old:
+        print(f"MISSING  {table}: in the old build only")
+    for table in only_new:
+        print(f"NEW      {table}: in the new build only")
+    return 0 if all(r.ok for r in results) and not only_old else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
