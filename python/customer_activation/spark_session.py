@@ -92,7 +92,7 @@ def install() -> bool:
 def main(argv: list[str] | None = None) -> None:
     """``dbt`` with the shim installed; exits with dbt's exit code (0 ok, 1 failures, 2 error)."""
     install()
-    os.environ[RUNNER_ENV] = SUBMISSION_METHOD  # read by the on-run-start check (macros/spark_shims.sql)
+    os.environ[RUNNER_ENV] = SUBMISSION_METHOD  # read by the on-run-start check (macros/settings/check_python_model_runner.sql)
     from dbt.cli.main import cli
 
     sys.argv = ["dbt", *(sys.argv[1:] if argv is None else argv)]

@@ -153,7 +153,7 @@ def test_assignment_is_the_documented_hash(demo_build):
         assert ((g["u_phase"] < p["pilot_share"]) == (g["phase"] == "pilot")).all()
         assert ((g["u_arm"] < p["control_share"]) == (g["arm"] == "control")).all()
         # the selected are the best by predicted response
-        members = _frame(demo_build, f"""select count(*) as n from campaigns.campaign_audience_members
+        members = _frame(demo_build, f"""select count(*) as n from campaign_prep.campaign_audience_members
             where audience_name = '{p["audience_name"]}'""")["n"][0]
         assert len(g) == min(members, p["max_contacts"])
         assert g.sort_values("audience_rank")["predicted_response"].is_monotonic_decreasing
@@ -163,7 +163,7 @@ def test_assignment_is_the_documented_hash(demo_build):
 
 
 def test_contact_features_see_only_rows_before_the_campaign_start(demo_build):
-    features = _frame(demo_build, """select f.*, c.start_date from campaigns.campaign_customer_features f
+    features = _frame(demo_build, """select f.*, c.start_date from campaign_prep.campaign_customer_features f
         inner join staging.stg_campaigns c using (campaign_id) where f.feature_context = 'contact'""")
     orders = _frame(demo_build, "select customer_id, order_ts, net_amount from staging.stg_orders where is_completed")
     merged = features[["campaign_id", "customer_id", "start_date"]].merge(orders, on="customer_id")
@@ -190,7 +190,7 @@ def test_response_model_is_trained_only_on_campaigns_closed_before_the_start(dem
             assert closes.loc[c, "closed"] <= pd.Timestamp(closes.loc[row.campaign_id, "start_date"])
     first = pred.set_index("campaign_id").loc["CMP01"]
     assert first["model_status"] == "no_prior_campaigns"
-    scores = _frame(demo_build, "select * from campaigns.campaign_response_scores")
+    scores = _frame(demo_build, "select * from campaign_prep.campaign_response_scores")
     assert (scores["model_status"] == "ok").all() and scores["predicted_response"].between(0, 1).all()
 
 

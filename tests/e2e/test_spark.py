@@ -46,7 +46,7 @@ NOT_ON_SPARK = {
 PYTHON_MODELS = {
     "ml.ml_label_model_fit", "ml.ml_attribute_imputation", "ml.ml_imputation_accuracy", "ml.ml_lookalikes",
     "campaigns.campaign_effects", "campaigns.campaign_metric_quartiles", "campaigns.campaign_pilot_gate",
-    "campaigns.campaign_response_predictions", "campaigns.campaign_response_scores",
+    "campaigns.campaign_response_predictions", "campaign_prep.campaign_response_scores",
     "campaigns.campaign_results", "campaigns.campaign_segment_effects", "campaigns.campaign_srm_checks",
 }
 

@@ -25,7 +25,7 @@ FORBIDDEN = {
     r"\bdate_diff\s*\(|\bdatediff\s*\(\s*'": "DuckDB date_diff('part', ...): use dbt.datediff",
     r"\b(list|list_\w+|unnest|array_agg|string_agg|struct_pack)\s*\(": "DuckDB list/struct function: use dbt's or a dispatched macro",
     r"\b(regexp_matches|regexp_full_match|arg_max|arg_min|generate_series|strftime|strptime|try_strptime|epoch)\s*\(": "DuckDB-only function: put it in a dispatched macro",
-    r"\b(read_csv|read_parquet|glob)\s*\(": "DuckDB file reader: raw data is read by macros/raw_source.sql",
+    r"\b(read_csv|read_parquet|glob)\s*\(": "DuckDB file reader: raw data is read by macros/sources/",
     r"\*\s*exclude\b|\bexclude\s*\(": "select * exclude (DuckDB): list the columns",
     r"\bilike\b": "ilike: use lower(x) like ...",
     r"\btry_cast\s*\(": "try_cast: use macro safe_cast",

@@ -1,0 +1,146 @@
+{#- Where a contract table's file is, on each engine (dispatched: DuckDB globs the folder; Spark
+    lists it with the binaryFile source and registers an external table). -#}
+
+{% macro default__locate_raw_file(table, folder) %}
+  {{ exceptions.raise_compiler_error(
+      "Reading files (raw_data_path / demo data) is implemented for DuckDB (adapter " ~ adapter.type()
+      ~ " has no implementation yet). Load the files as tables and set raw_schema instead.") }}
+{% endmacro %}
+
+{% macro duckdb__locate_raw_file(table, folder) %}
+  {%- if not execute -%}
+    {{ return({'relation': '(select 1) as parse_time_placeholder', 'columns': [], 'where': folder}) }}
+  {%- endif -%}
+  {%- set base = folder.rstrip('/') ~ '/' ~ table -%}
+  {%- set q = base | replace("'", "''") -%}
+  {%- set listing = run_query(
+      "select file from glob('" ~ q ~ ".parquet') union all "
+      ~ "select file from glob('" ~ q ~ ".csv') union all "
+      ~ "select file from glob('" ~ q ~ ".csv.gz') union all "
+      ~ "select file from glob('" ~ q ~ "/*.parquet') union all "
+      ~ "select file from glob('" ~ q ~ "/*.csv') union all "
+      ~ "select file from glob('" ~ q ~ "/*.csv.gz') order by 1") -%}
+  {%- set files = listing.columns[0].values() | list -%}
+  {%- if files | length == 0 -%}{{ return(none) }}{%- endif -%}
+  {%- set parquet = [] -%}{%- set csv = [] -%}
+  {%- for f in files -%}
+    {%- if f.endswith('.parquet') -%}{%- do parquet.append(f) -%}{%- else -%}{%- do csv.append(f) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- if parquet | length > 0 and csv | length > 0 -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given both as Parquet and as CSV in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". Keep one format per table.") }}
+  {%- endif -%}
+  {%- set file_list = "['" ~ ((parquet or csv) | map('replace', "'", "''") | join("', '")) ~ "']" -%}
+  {%- if parquet -%}
+    {%- set reader = "read_parquet(" ~ file_list ~ ", union_by_name = true)" -%}
+  {%- else -%}
+    {%- set reader = "read_csv(" ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true, "
+        ~ "delim = '" ~ var('csv_delimiter', ',') ~ "', quote = '\"', escape = '\"')" -%}
+  {%- endif -%}
+  {%- set described = run_query("describe select * from " ~ reader) -%}
+  {%- set cols = described.columns[0].values() | list -%}
+  {{ return({'relation': reader ~ " as raw_rows", 'columns': cols, 'where': (files | join(', '))}) }}
+{% endmacro %}
+
+{#- ---- reading the contract tables from files ------------------------------------------
+
+  Spark has no glob() table function: the folder is listed with the binaryFile source (file
+  names, sizes and modification times only; the content column is never read), and each
+  contract table found is registered as an external table over its file(s) in schema
+  var('spark_raw_files_schema', 'raw_files'), every CSV column as string (no schema
+  inference). The table name carries a hash of the files' paths, sizes and modification
+  times, so regenerated data gets a fresh table (and a fresh schema read from its header)
+  and a rerun on unchanged files reuses the registered one (create if not exists).
+
+  Accepted per table, as on DuckDB: <table>.parquet, <table>.csv, <table>.csv.gz, or a
+  folder <table>/ of *.parquet or *.csv / *.csv.gz files. Difference from DuckDB: Spark
+  reads one location per table, so a table given in two places (say customers.csv and a
+  folder customers/) stops the build; CSV files of one folder are matched by position
+  (the first file's header names the columns), not by name. -#}
+{% macro spark__locate_raw_file(table, folder) %}
+  {%- if not execute -%}
+    {{ return({'relation': '(select 1) as parse_time_placeholder', 'columns': [], 'where': folder}) }}
+  {%- endif -%}
+  {%- set folder = folder.rstrip('/') -%}
+  {%- set q_folder = folder | replace("'", "\\'") -%}
+  {%- set listing_view = 'raw_file_listing_' ~ local_md5(folder)[:12] -%}
+  {%- do run_query("create or replace temporary view " ~ listing_view ~ " using binaryFile options ("
+        ~ "path '" ~ q_folder ~ "', recursiveFileLookup 'true')") -%}
+  {%- set pattern = "/" ~ table ~ "([.]parquet|[.]csv|[.]csv[.]gz|/[^/]*[.]parquet|/[^/]*[.]csv|/[^/]*[.]csv[.]gz)$" -%}
+  {%- set listing = run_query(
+        "select path, cast(length as string) as size, cast(modificationTime as string) as mtime from "
+        ~ listing_view ~ " where path rlike '" ~ pattern ~ "' order by path") -%}
+  {%- set files = listing.columns[0].values() | list -%}
+  {%- if files | length == 0 -%}{{ return(none) }}{%- endif -%}
+
+  {%- set parquet = [] -%}{%- set csv = [] -%}{%- set in_folder = [] -%}
+  {%- for f in files -%}
+    {%- do (parquet if f.endswith('.parquet') else csv).append(f) -%}
+    {%- if f.rsplit('/', 2)[-2] == table -%}{%- do in_folder.append(f) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- if parquet | length > 0 and csv | length > 0 -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given both as Parquet and as CSV in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". Keep one format per table.") }}
+  {%- endif -%}
+  {%- if in_folder | length > 0 and in_folder | length < files | length -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given both as a file and as a folder " ~ table ~ "/ in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". On Spark keep one of them.") }}
+  {%- endif -%}
+  {%- if in_folder | length == 0 and files | length > 1 -%}
+    {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given as several files in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". On Spark keep one of them, or put them in a folder " ~ table ~ "/.") }}
+  {%- endif -%}
+
+  {%- set location = (folder ~ '/' ~ table) if in_folder else files[0] -%}
+  {%- set signature = [] -%}
+  {%- for row in listing.rows -%}{%- do signature.append(row[0] ~ '|' ~ row[1] ~ '|' ~ row[2]) -%}{%- endfor -%}
+  {%- set schema = var('spark_raw_files_schema', 'raw_files') -%}
+  {%- set relation = schema ~ '.' ~ table ~ '__' ~ local_md5(signature | join(',') ~ '|' ~ var('csv_delimiter', ','))[:12] -%}
+  {%- set options = ["path '" ~ (location | replace("'", "\\'")) ~ "'"] -%}
+  {%- if parquet -%}
+    {%- set fmt = 'parquet' -%}
+    {%- do options.append("mergeSchema 'true'") -%}
+    {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.parquet'") -%}{%- endif -%}
+  {%- else -%}
+    {%- set fmt = 'csv' -%}
+    {%- do options.extend(["header 'true'", "inferSchema 'false'", "multiLine 'true'", "quote '\"'", "escape '\"'",
+                           "delimiter '" ~ (var('csv_delimiter', ',') | replace("'", "\\'")) ~ "'", "encoding 'UTF-8'"]) -%}
+    {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.{csv,csv.gz}'") -%}{%- endif -%}
+  {%- endif -%}
+  {%- do run_query("create schema if not exists " ~ schema) -%}
+  {%- do run_query("create table if not exists " ~ relation ~ " using " ~ fmt ~ " options (" ~ (options | join(', ')) ~ ")") -%}
+  {%- set cols = run_query("select * from " ~ relation ~ " limit 0").column_names | list -%}
+  {{ return({'relation': relation ~ " as raw_rows", 'columns': cols, 'where': (files | join(', '))}) }}
+{% endmacro %}
+
+{#- ---- seeds -------------------------------------------------------------------------
+
+  dbt-spark loads seed rows with bindings that the session method pastes into the SQL
+  unescaped: a value with an apostrophe breaks the statement and an empty cell arrives as
+  the text 'None'. Here every value is written as an escaped SQL literal instead (null for
+  an empty cell), which works for every connection method. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+  {%- set batch_size = get_batch_size() -%}
+  {%- set column_override = model['config'].get('column_types', {}) -%}
+  {%- set types = [] -%}
+  {%- for col_name in agate_table.column_names -%}
+    {%- do types.append(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) -%}
+  {%- endfor -%}
+  {%- set statements = [] -%}
+  {%- for chunk in agate_table.rows | batch(batch_size) -%}
+    {%- set sql -%}
+      insert into {{ this.render() }} values
+      {% for row in chunk -%}
+        ({%- for value in row -%}
+          {%- if value is none -%}cast(null as {{ types[loop.index0] }})
+          {%- else -%}cast({{ spark_string_literal(value) }} as {{ types[loop.index0] }})
+          {%- endif -%}{{ ", " if not loop.last }}
+        {%- endfor -%}){{ "," if not loop.last }}
+      {% endfor %}
+    {%- endset -%}
+    {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+    {%- if loop.index0 == 0 -%}{%- do statements.append(sql) -%}{%- endif -%}
+  {%- endfor -%}
+  {{ return(statements[0] if statements else '') }}
+{% endmacro %}
+
+{#- A Spark SQL string literal of any value (backslash and apostrophe escaped). -#}
+{% macro spark_string_literal(value) -%}
+  '{{ (value | string) | replace("\\", "\\\\") | replace("'", "\\'") }}'
+{%- endmacro %}
