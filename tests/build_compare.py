@@ -8,7 +8,8 @@ refactoring changed nothing: build the old commit and the new one on the same da
     python tests/build_compare.py OLD.duckdb NEW.duckdb
     python tests/build_compare.py OLD_SPARK/warehouse NEW_SPARK/warehouse
 
-Tables only one build has are listed (a refactoring may add a table, never lose one).
+A relation that moved to another schema is matched by name. Relations only one build has are
+listed (a refactoring may add one, never lose one).
 """
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ import duckdb
 import pandas as pd
 
 import engine_compare
+
+# A snapshot stamps its rows with the time of the run that took them.
+engine_compare.RUN_IDENTIFIERS.update({
+    column: "a snapshot's record of when the run took it"
+    for column in ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")})
 
 
 def connect(build: Path) -> duckdb.DuckDBPyConnection:
@@ -47,13 +53,18 @@ def compare(old: Path, new: Path) -> tuple[list[engine_compare.TableComparison],
     old_con, new_con = connect(old), connect(new)
     old_tables = set(list_relations(old_con, old))
     new_tables = set(list_relations(new_con, new))
+    # a relation that moved to another schema is matched by its name, when the name is unique
+    by_name = {t.split(".")[1]: t for t in new_tables - old_tables}
+    pairs = {t: t for t in old_tables & new_tables}
+    pairs.update({t: by_name[t.split(".")[1]] for t in old_tables - new_tables if t.split(".")[1] in by_name})
     results = []
-    for table in sorted(old_tables & new_tables):
+    for table, new_table in sorted(pairs.items()):
         if table in engine_compare.SKIPPED_TABLES:
             continue
+        label = table if table == new_table else f"{table} -> {new_table}"
         results.append(engine_compare.compare_table(
-            old_con, read_relation(old_con, old, table), read_relation(new_con, new, table), table))
-    return results, sorted(old_tables - new_tables), sorted(new_tables - old_tables)
+            old_con, read_relation(old_con, old, table), read_relation(new_con, new, new_table), label))
+    return results, sorted(old_tables - set(pairs)), sorted(new_tables - set(pairs.values()))
 
 
 def main(argv: list[str]) -> int:

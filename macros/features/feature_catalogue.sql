@@ -46,7 +46,7 @@
       {'name': 'n_stable_interests', 'group': 'interest', 'transform': 'z'},
       {'name': 'n_interest_categories', 'group': 'interest', 'transform': 'log_z'},
   ] -%}
-  {%- for event_type in var('feature_event_types', ['view', 'click', 'cart', 'login', 'coupon_claim']) -%}
+  {%- for event_type in setting('feature_event_types') -%}
     {%- do features.append({'name': 'n_recent_' ~ event_type, 'group': 'behaviour', 'transform': 'log_z'}) -%}
   {%- endfor -%}
   {#- dynamic features: interest shares and one-hot attributes, from the data -#}
@@ -62,8 +62,8 @@
     {%- for column in columns if column.startswith('interest_') -%}
       {%- do features.append({'name': column, 'group': 'interest', 'transform': 'z'}) -%}
     {%- endfor -%}
-    {%- for attribute in var('feature_onehot_attributes', ['gender', 'age_band', 'region', 'acquisition_channel', 'member_tier']) -%}
-      {%- for value in top_values(relation, attribute, var('feature_max_onehot_values', 10), "feature_date_role = 'training'") -%}
+    {%- for attribute in setting('feature_onehot_attributes') -%}
+      {%- for value in top_values(relation, attribute, setting('feature_max_onehot_values'), "feature_date_role = 'training'") -%}
         {%- do features.append({'name': attribute ~ '__' ~ slugify(value), 'group': 'explicit', 'transform': 'onehot',
                                 'expr': "case when " ~ attribute ~ " = '" ~ (value | replace("'", "''")) ~ "' then 1 else 0 end",
                                 'attribute': attribute, 'value': value}) -%}

@@ -10,7 +10,7 @@
   The same SQL computes all three, so features for training and for scoring cannot drift apart.
 -#}
 {% macro feature_dates() %}
-  {%- set h = number_var('label_horizon_days') -%}
+  {%- set h = setting('label_horizon_days') -%}
   {{ return([
       {'role': 'scoring', 'offset_days': 0},
       {'role': 'training', 'offset_days': h},
@@ -99,3 +99,9 @@ from per_date_wide
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {% endmacro %}
+
+{#- The join condition of two point-in-time relations: the same customer at the same feature
+    date ("left join rfm on {{ same_customer_and_date('population', 'rfm') }}"). -#}
+{% macro same_customer_and_date(left, right) -%}
+  {{ left }}.customer_id = {{ right }}.customer_id and {{ left }}.feature_date_role = {{ right }}.feature_date_role
+{%- endmacro %}

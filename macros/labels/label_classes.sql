@@ -1,4 +1,4 @@
-{#- The classes of each learnt label, in a fixed order: var label_classes (dbt_project.yml). -#}
+{#- The classes of each learnt label, in a fixed order: setting label_classes. -#}
 {% macro label_classes() %}
-  {{ return(var('label_classes')) }}
+  {{ return(setting('label_classes')) }}
 {% endmacro %}

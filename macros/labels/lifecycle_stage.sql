@@ -15,10 +15,10 @@
 
 {% macro default__lifecycle_stage(tenure_days, recency_days, recent_orders, previous_orders) -%}
   case
-    when {{ tenure_days }} < {{ var('lifecycle_new_days', 60) }} then 'new'
-    when {{ recency_days }} is null or {{ recency_days }} > {{ var('lifecycle_lost_days', 180) }} then 'lost'
-    when {{ recency_days }} > {{ var('lifecycle_dormant_days', 90) }} then 'dormant'
-    when {{ recent_orders }} < {{ var('lifecycle_decline_ratio', 0.5) }} * {{ previous_orders }} then 'declining'
+    when {{ tenure_days }} < {{ setting('lifecycle_new_days') }} then 'new'
+    when {{ recency_days }} is null or {{ recency_days }} > {{ setting('lifecycle_lost_days') }} then 'lost'
+    when {{ recency_days }} > {{ setting('lifecycle_dormant_days') }} then 'dormant'
+    when {{ recent_orders }} < {{ setting('lifecycle_decline_ratio') }} * {{ previous_orders }} then 'declining'
     else 'active'
   end
 {%- endmacro %}

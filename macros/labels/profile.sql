@@ -7,7 +7,7 @@
 {#- Churn risk class of a churn probability: low / medium / high at var churn_risk_thresholds
     ([0.3, 0.6]: low below 0.3, high from 0.6). -#}
 {% macro churn_risk_class(probability) -%}
-  {%- set thresholds = var('churn_risk_thresholds', [0.3, 0.6]) -%}
+  {%- set thresholds = setting('churn_risk_thresholds') -%}
   {%- if thresholds | length != 2 or thresholds[0] > thresholds[1] -%}
     {{ exceptions.raise_compiler_error("var churn_risk_thresholds must be two increasing probabilities [medium_from, high_from], got " ~ thresholds) }}
   {%- endif -%}

@@ -7,14 +7,14 @@
 {% macro duckdb__parse_timestamp(expr) -%}
   coalesce(
     try_cast(try_cast(nullif(trim({{ expr }}), '') as timestamptz) as timestamp),
-    try_strptime(nullif(trim({{ expr }}), ''), [{%- for f in var('timestamp_formats') -%}'{{ f }}'{{ ", " if not loop.last }}{%- endfor -%}])
+    try_strptime(nullif(trim({{ expr }}), ''), [{%- for f in setting('timestamp_formats') -%}'{{ f }}'{{ ", " if not loop.last }}{%- endfor -%}])
   )
 {%- endmacro %}
 
 {% macro default__parse_timestamp(expr) -%}
   coalesce(
     try_cast(nullif(trim({{ expr }}), '') as timestamp)
-    {%- for f in var('timestamp_formats') %},
+    {%- for f in setting('timestamp_formats') %},
     try_to_timestamp(nullif(trim({{ expr }}), ''), '{{ strptime_to_java(f) }}')
     {%- endfor %}
   )

@@ -28,7 +28,7 @@
       {'name': 'order_ts', 'type': 'timestamp', 'required': true},
       {'name': 'order_amount', 'type': 'money', 'required': true},
       {'name': 'discount_amount', 'type': 'money'},
-      {'name': 'status', 'type': 'text', 'default': var('default_order_status', 'completed')},
+      {'name': 'status', 'type': 'text', 'default': setting('default_order_status')},
       {'name': 'channel', 'type': 'text'},
   ]},
   'order_items': {'required': false, 'columns': [

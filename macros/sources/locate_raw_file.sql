@@ -34,7 +34,7 @@
     {%- set reader = "read_parquet(" ~ file_list ~ ", union_by_name = true)" -%}
   {%- else -%}
     {%- set reader = "read_csv(" ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true, "
-        ~ "delim = '" ~ var('csv_delimiter', ',') ~ "', quote = '\"', escape = '\"')" -%}
+        ~ "delim = '" ~ setting('csv_delimiter') ~ "', quote = '\"', escape = '\"')" -%}
   {%- endif -%}
   {%- set described = run_query("describe select * from " ~ reader) -%}
   {%- set cols = described.columns[0].values() | list -%}
@@ -46,7 +46,7 @@
   Spark has no glob() table function: the folder is listed with the binaryFile source (file
   names, sizes and modification times only; the content column is never read), and each
   contract table found is registered as an external table over its file(s) in schema
-  var('spark_raw_files_schema', 'raw_files'), every CSV column as string (no schema
+  setting('spark_raw_files_schema'), every CSV column as string (no schema
   inference). The table name carries a hash of the files' paths, sizes and modification
   times, so regenerated data gets a fresh table (and a fresh schema read from its header)
   and a rerun on unchanged files reuses the registered one (create if not exists).
@@ -90,8 +90,8 @@
   {%- set location = (folder ~ '/' ~ table) if in_folder else files[0] -%}
   {%- set signature = [] -%}
   {%- for row in listing.rows -%}{%- do signature.append(row[0] ~ '|' ~ row[1] ~ '|' ~ row[2]) -%}{%- endfor -%}
-  {%- set schema = var('spark_raw_files_schema', 'raw_files') -%}
-  {%- set relation = schema ~ '.' ~ table ~ '__' ~ local_md5(signature | join(',') ~ '|' ~ var('csv_delimiter', ','))[:12] -%}
+  {%- set schema = setting('spark_raw_files_schema') -%}
+  {%- set relation = schema ~ '.' ~ table ~ '__' ~ local_md5(signature | join(',') ~ '|' ~ setting('csv_delimiter'))[:12] -%}
   {%- set options = ["path '" ~ (location | replace("'", "\\'")) ~ "'"] -%}
   {%- if parquet -%}
     {%- set fmt = 'parquet' -%}
@@ -100,7 +100,7 @@
   {%- else -%}
     {%- set fmt = 'csv' -%}
     {%- do options.extend(["header 'true'", "inferSchema 'false'", "multiLine 'true'", "quote '\"'", "escape '\"'",
-                           "delimiter '" ~ (var('csv_delimiter', ',') | replace("'", "\\'")) ~ "'", "encoding 'UTF-8'"]) -%}
+                           "delimiter '" ~ (setting('csv_delimiter') | replace("'", "\\'")) ~ "'", "encoding 'UTF-8'"]) -%}
     {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.{csv,csv.gz}'") -%}{%- endif -%}
   {%- endif -%}
   {%- do run_query("create schema if not exists " ~ schema) -%}
@@ -129,7 +129,7 @@
       {% for row in chunk -%}
         ({%- for value in row -%}
           {%- if value is none -%}cast(null as {{ types[loop.index0] }})
-          {%- else -%}cast({{ spark_string_literal(value) }} as {{ types[loop.index0] }})
+          {%- else -%}cast({{ string_literal(value) }} as {{ types[loop.index0] }})
           {%- endif -%}{{ ", " if not loop.last }}
         {%- endfor -%}){{ "," if not loop.last }}
       {% endfor %}
@@ -139,8 +139,3 @@
   {%- endfor -%}
   {{ return(statements[0] if statements else '') }}
 {% endmacro %}
-
-{#- A Spark SQL string literal of any value (backslash and apostrophe escaped). -#}
-{% macro spark_string_literal(value) -%}
-  '{{ (value | string) | replace("\\", "\\\\") | replace("'", "\\'") }}'
-{%- endmacro %}

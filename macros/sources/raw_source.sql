@@ -14,14 +14,14 @@
   empty with the contract's columns; an absent required table stops the build.
 -#}
 {% macro raw_mode() %}
-  {%- if var('raw_data_path', '') | trim != '' -%}{{ return('files') }}
-  {%- elif var('raw_schema', '') | trim != '' -%}{{ return('warehouse') }}
+  {%- if setting('raw_data_path') | trim != '' -%}{{ return('files') }}
+  {%- elif setting('raw_schema') | trim != '' -%}{{ return('warehouse') }}
   {%- else -%}{{ return('demo') }}{%- endif -%}
 {% endmacro %}
 
 {% macro raw_folder() %}
-  {%- if raw_mode() == 'files' -%}{{ return(var('raw_data_path') | trim) }}
-  {%- else -%}{{ return(var('demo_data_path', 'data/demo') | trim) }}{%- endif -%}
+  {%- if raw_mode() == 'files' -%}{{ return(setting('raw_data_path') | trim) }}
+  {%- else -%}{{ return(setting('demo_data_path') | trim) }}{%- endif -%}
 {% endmacro %}
 
 {# The text of a contract table as a select of text columns. #}
@@ -65,7 +65,7 @@
 
 {% macro raw_location_hint(table) %}
   {%- if raw_mode() == 'warehouse' -%}
-    {{ return("Looked for " ~ (var('raw_database') ~ '.' if var('raw_database', '') else '') ~ var('raw_schema') ~ "." ~ table ~ " (var raw_schema).") }}
+    {{ return("Looked for " ~ (setting('raw_database') ~ '.' if setting('raw_database') else '') ~ setting('raw_schema') ~ "." ~ table ~ " (var raw_schema).") }}
   {%- elif raw_mode() == 'files' -%}
     {{ return("Looked in raw_data_path '" ~ raw_folder() ~ "' for " ~ table ~ ".parquet, " ~ table ~ ".csv, " ~ table ~ ".csv.gz or a folder " ~ table ~ "/.") }}
   {%- else -%}
@@ -78,8 +78,8 @@
   {%- if raw_mode() == 'warehouse' -%}
     {%- if not execute -%}{{ return({'relation': source('raw', table), 'columns': [], 'where': 'the warehouse'}) }}{%- endif -%}
     {%- set relation = adapter.get_relation(
-          database=(var('raw_database', '') | trim) or target.database,
-          schema=var('raw_schema') | trim, identifier=table) -%}
+          database=(setting('raw_database') | trim) or target.database,
+          schema=setting('raw_schema') | trim, identifier=table) -%}
     {%- if relation is none -%}{{ return(none) }}{%- endif -%}
     {%- set cols = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
     {{ return({'relation': source('raw', table), 'columns': cols, 'where': relation | string}) }}

@@ -44,8 +44,8 @@
       'table': table,
       'columns': contract_columns(table),
       'codes': codes,
-      'timestamp_formats': var('timestamp_formats'),
-      'csv_delimiter': var('csv_delimiter', ','),
+      'timestamp_formats': setting('timestamp_formats'),
+      'csv_delimiter': setting('csv_delimiter'),
       'version': parsing_version(),
   } -%}
   {{- return(local_md5(tojson(settings, sort_keys=true))) -}}
@@ -75,7 +75,7 @@
 {% macro lookback_start_sql() -%}
   select
       {%- if is_incremental() %}
-      cast({{ dbt.dateadd('day', -number_var('incremental_lookback_days'), 'as_of_date') }} as timestamp) as lookback_start_ts
+      cast({{ dbt.dateadd('day', -setting('incremental_lookback_days'), 'as_of_date') }} as timestamp) as lookback_start_ts
       {%- else %}
       cast(null as timestamp) as lookback_start_ts
       {%- endif %}

@@ -15,7 +15,7 @@ latest_plausible_order as (
     select max(cast(order_ts as date)) as latest_order_date
     from order_times
     where order_ts <= {{ dbt.current_timestamp() }}
-      and order_ts >= cast('{{ var("min_valid_date") }}' as timestamp)
+      and order_ts >= cast('{{ setting('min_valid_date') }}' as timestamp)
 ),
 
 final as (
@@ -27,7 +27,7 @@ final as (
             else 'no orders: today'
         end as as_of_date_source,
         latest_order_date,
-        cast('{{ var("min_valid_date") }}' as date) as min_valid_date
+        cast('{{ setting('min_valid_date') }}' as date) as min_valid_date
     from latest_plausible_order
 )
 

@@ -2,7 +2,7 @@
     a type in var circle_link_types, linked_at unknown or before the end of the date, both ends
     in the population) are in the same link circle whenever either end's circle converged.
     Returns the offending links. -#}
-{%- set settings = circle_settings() -%}
+{%- set settings = settings_of_group('circles') -%}
 
 with links as (
     select * from {{ ref('stg_customer_links') }}
@@ -48,8 +48,7 @@ final as (
         to_member.is_converged as to_is_converged
     from visible_links
     left join membership as from_member
-        on visible_links.customer_id = from_member.customer_id
-        and visible_links.feature_date_role = from_member.feature_date_role
+        on {{ same_customer_and_date('visible_links', 'from_member') }}
     left join membership as to_member
         on visible_links.linked_customer_id = to_member.customer_id
         and visible_links.feature_date_role = to_member.feature_date_role

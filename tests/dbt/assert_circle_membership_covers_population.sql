@@ -19,8 +19,7 @@ population_without_one_membership as (
         'population row without exactly one membership' as problem
     from population
     left join membership_counts
-        on population.customer_id = membership_counts.customer_id
-        and population.feature_date_role = membership_counts.feature_date_role
+        on {{ same_customer_and_date('population', 'membership_counts') }}
     where coalesce(membership_counts.n_memberships, 0) <> 1
 ),
 
@@ -32,8 +31,7 @@ membership_outside_population as (
         'membership outside the population' as problem
     from membership_counts
     left join population
-        on membership_counts.customer_id = population.customer_id
-        and membership_counts.feature_date_role = population.feature_date_role
+        on {{ same_customer_and_date('membership_counts', 'population') }}
     where population.customer_id is null
 ),
 

@@ -1,6 +1,6 @@
 -- Fails with each (r_score, fm_score) pair in 1..rfm_score_bins that no row of seed
 -- rfm_segments covers: after editing the grid (or changing rfm_score_bins) every pair needs a segment.
-{%- set n = var('rfm_score_bins', 5) %}
+{%- set n = setting('rfm_score_bins') %}
 with score_pairs as (
     {%- for r in range(1, n + 1) %}
     {%- set outer = loop %}

@@ -9,7 +9,7 @@
       responses outside it are counted, not used (n_responses_outside_window).
     - is_window_complete: the window ended by the end of as_of_date. Everything is computed
       from event times, so a rebuild at a later date gives the same numbers for closed windows. -#}
-{%- set post_days = campaign_var('campaign_post_window_days') -%}
+{%- set post_days = setting('campaign_post_window_days') -%}
 
 with campaigns as (
     select * from {{ ref('campaign_definitions') }} where not is_planned_only

@@ -11,7 +11,7 @@
       least one); days_to_first_order: days from anchor_ts to the first completed order in the
       post window (null when none).
     - segments at the start (rfm_segment, lifecycle_stage) from campaign_customer_features. -#}
-{%- set pre_days = campaign_var('campaign_pre_window_days') -%}
+{%- set pre_days = setting('campaign_pre_window_days') -%}
 
 with outcomes as (
     select * from {{ ref('campaign_contact_outcomes') }}

@@ -9,13 +9,11 @@
     at three fixed dates only, none of them at a campaign start). Definitions follow
     int_customer_order_stats / int_customer_rfm / the lifecycle rule: completed orders are
     revenue; recent / previous = the last trend_window_days (90) / the window before;
-    rfm_segment and lifecycle_stage are the RFM segment (scores among every customer with a
-    completed order at that date, seed rfm_segments) and the rule stage at feature_date
+    rfm_segment and lifecycle_stage are the RFM segment (macros/features/rfm.sql: scores among every
+    customer with a completed order at that date) and the rule stage at feature_date
     (contact rows only for rfm_segment). -#}
-{%- set t = var('trend_window_days', 90) -%}
-{%- set w = var('rfm_window_days', 0) -%}
-{%- set n_bins = var('rfm_score_bins', 5) -%}
-{%- set recent_days = var('feature_recent_days', 90) -%}
+{%- set t = setting('trend_window_days') -%}
+{%- set recent_days = setting('feature_recent_days') -%}
 
 with campaigns as (
     select campaign_id, start_date from {{ ref('stg_campaigns') }}
@@ -87,8 +85,8 @@ order_stats as (
         count(*) as n_orders,
         count(case when orders.is_completed then 1 end) as n_completed_orders,
         max(case when orders.is_completed then orders.order_ts end) as last_completed_ts,
-        count(case when orders.is_completed{% if w > 0 %} and orders.order_ts >= {{ dbt.dateadd('day', -w, 'anchor_dates.feature_end_ts') }}{% endif %} then 1 end) as frequency,
-        coalesce(sum(case when orders.is_completed{% if w > 0 %} and orders.order_ts >= {{ dbt.dateadd('day', -w, 'anchor_dates.feature_end_ts') }}{% endif %} then orders.net_amount end), 0) as monetary,
+        count(case when orders.is_completed{{ in_rfm_window('orders.order_ts', 'anchor_dates.feature_end_ts') }} then 1 end) as frequency,
+        coalesce(sum(case when orders.is_completed{{ in_rfm_window('orders.order_ts', 'anchor_dates.feature_end_ts') }} then orders.net_amount end), 0) as monetary,
         count(case when orders.is_completed and orders.order_ts >= {{ dbt.dateadd('day', -t, 'anchor_dates.feature_end_ts') }} then 1 end) as recent_orders,
         count(case when orders.is_completed and orders.order_ts >= {{ dbt.dateadd('day', -2 * t, 'anchor_dates.feature_end_ts') }}
                     and orders.order_ts < {{ dbt.dateadd('day', -t, 'anchor_dates.feature_end_ts') }} then 1 end) as previous_orders,
@@ -146,8 +144,8 @@ rfm_values as (
         rfm_dates.feature_end_ts,
         orders.customer_id,
         {{ dbt.datediff('cast(max(orders.order_ts) as date)', 'rfm_dates.feature_date', 'day') }} as recency_days,
-        count(case when 1 = 1{% if w > 0 %} and orders.order_ts >= {{ dbt.dateadd('day', -w, 'rfm_dates.feature_end_ts') }}{% endif %} then 1 end) as frequency,
-        coalesce(sum(case when 1 = 1{% if w > 0 %} and orders.order_ts >= {{ dbt.dateadd('day', -w, 'rfm_dates.feature_end_ts') }}{% endif %} then orders.net_amount end), 0) as monetary
+        count(case when 1 = 1{{ in_rfm_window('orders.order_ts', 'rfm_dates.feature_end_ts') }} then 1 end) as frequency,
+        coalesce(sum(case when 1 = 1{{ in_rfm_window('orders.order_ts', 'rfm_dates.feature_end_ts') }} then orders.net_amount end), 0) as monetary
     from rfm_dates
     inner join orders
         on orders.is_completed
@@ -159,25 +157,25 @@ rfm_scored as (
     select
         feature_end_ts,
         customer_id,
-        cast(ceil({{ n_bins }} * cume_dist() over (partition by feature_end_ts order by recency_days desc)) as integer) as r_score,
-        cast(ceil({{ n_bins }} * cume_dist() over (partition by feature_end_ts order by frequency)) as integer) as f_score,
-        cast(ceil({{ n_bins }} * cume_dist() over (partition by feature_end_ts order by monetary)) as integer) as m_score
+        {{ rfm_score('recency_days desc', 'feature_end_ts') }} as r_score,
+        {{ rfm_score('frequency', 'feature_end_ts') }} as f_score,
+        {{ rfm_score('monetary', 'feature_end_ts') }} as m_score
     from rfm_values
+),
+
+segment_lookup as (
+    {{ rfm_segment_lookup('segments') }}
 ),
 
 rfm_segmented as (
     select
         rfm_scored.feature_end_ts,
         rfm_scored.customer_id,
-        segments.segment,
-        row_number() over (
-            partition by rfm_scored.feature_end_ts, rfm_scored.customer_id
-            order by segments.priority) as segment_rank
+        segment_lookup.segment
     from rfm_scored
-    inner join segments
-        on rfm_scored.r_score between segments.r_score_min and segments.r_score_max
-        and cast(floor((rfm_scored.f_score + rfm_scored.m_score) / 2.0 + 0.5) as integer)
-            between segments.fm_score_min and segments.fm_score_max
+    left join segment_lookup
+        on rfm_scored.r_score = segment_lookup.r_score
+        and {{ rfm_fm_score('rfm_scored.f_score', 'rfm_scored.m_score') }} = segment_lookup.fm_score
 ),
 
 rfm_in_population as (
@@ -209,9 +207,8 @@ features as (
         coalesce(campaign_history.n_prior_contacts, 0) as n_prior_contacts,
         coalesce(response_history.n_prior_responses, 0) as n_prior_responses,
         case
-            when anchor_dates.feature_context <> 'contact' then null
-            when rfm_in_population.customer_id is null then 'Never Purchased'
-            else coalesce(rfm_segmented.segment, 'Unmapped')
+            when anchor_dates.feature_context = 'contact'
+            then {{ rfm_segment_name('rfm_in_population.customer_id is not null', 'rfm_segmented.segment') }}
         end as rfm_segment
     from anchor_dates
     left join customers on anchor_dates.customer_id = customers.customer_id
@@ -226,7 +223,6 @@ features as (
     left join rfm_segmented
         on anchor_dates.feature_end_ts = rfm_segmented.feature_end_ts
         and anchor_dates.customer_id = rfm_segmented.customer_id
-        and rfm_segmented.segment_rank = 1
 )
 
 select

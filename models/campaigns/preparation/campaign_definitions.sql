@@ -3,10 +3,9 @@
     assignment use: planned_control_share / planned_pilot_share from the plan, else vars
     campaign_control_share (0.2) / campaign_pilot_share (0.1; null for an observed campaign
     without a plan: its pilot share is then not checked). -#}
-{%- for name in campaign_number_vars() %}{% do campaign_var(name) %}{% endfor -%}
-{%- do campaign_var('campaign_gate_severity') -%}
-{%- set control_share = campaign_var('campaign_control_share') -%}
-{%- set pilot_share = campaign_var('campaign_pilot_share') -%}
+{%- do setting('campaign_gate_severity') -%}
+{%- set control_share = setting('campaign_control_share') -%}
+{%- set pilot_share = setting('campaign_pilot_share') -%}
 
 with campaigns as (
     select * from {{ ref('stg_campaigns') }}
@@ -45,7 +44,7 @@ planned_only as (
         plans.channel,
         cast(null as date) as start_date,
         cast(null as date) as end_date,
-        coalesce(plans.response_window_days, {{ var('default_response_window_days', 30) }}) as response_window_days,
+        coalesce(plans.response_window_days, {{ setting('default_response_window_days') }}) as response_window_days,
         plans.cost_per_contact,
         plans.fixed_cost,
         plans.audience_name,

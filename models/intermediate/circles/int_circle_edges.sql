@@ -3,7 +3,7 @@
     written in both directions, between two customers of the population at that date.
     is_given_direction tells which direction the link was given in; link_weight comes from var
     circle_link_weights (1 by default) and only describes circles (membership ignores it). -#}
-{%- set settings = circle_settings() -%}
+{%- set settings = settings_of_group('circles') -%}
 
 with links as (
     select * from {{ ref('stg_customer_links') }}
@@ -35,8 +35,7 @@ links_in_population as (
     select visible_links.*
     from visible_links
     inner join population as from_customer
-        on visible_links.customer_id = from_customer.customer_id
-        and visible_links.feature_date_role = from_customer.feature_date_role
+        on {{ same_customer_and_date('visible_links', 'from_customer') }}
     inner join population as to_customer
         on visible_links.linked_customer_id = to_customer.customer_id
         and visible_links.feature_date_role = to_customer.feature_date_role

@@ -12,7 +12,7 @@
       circle_kind_of_link_type). The passes run on integer keys (see node_ids below).
     - Attribute circles: a customer with no visible link falls back to
       'attr:' || region || '|' || age band || '|' || dominant interest ('unknown' for nulls). -#}
-{%- set settings = circle_settings() -%}
+{%- set settings = settings_of_group('circles') -%}
 {%- set n_iterations = settings['circle_max_iterations'] | int -%}
 
 with population as (
@@ -113,8 +113,7 @@ attribute_keys as (
     left join customers
         on population.customer_id = customers.customer_id
     left join top_interests
-        on population.customer_id = top_interests.customer_id
-        and population.feature_date_role = top_interests.feature_date_role
+        on {{ same_customer_and_date('population', 'top_interests') }}
 ),
 
 final as (
@@ -132,11 +131,9 @@ final as (
         link_members.last_change_iteration
     from population
     left join link_members
-        on population.customer_id = link_members.customer_id
-        and population.feature_date_role = link_members.feature_date_role
+        on {{ same_customer_and_date('population', 'link_members') }}
     left join attribute_keys
-        on population.customer_id = attribute_keys.customer_id
-        and population.feature_date_role = attribute_keys.feature_date_role
+        on {{ same_customer_and_date('population', 'attribute_keys') }}
 )
 
 select * from final

@@ -8,7 +8,7 @@
       x the population's median monetary at that date), active (active share >=
       circle_active_share 0.6), growing (new-member share >= circle_growing_share 0.2), dormant
       (lapsed share >= circle_dormant_share 0.6), single (a circle of one). -#}
-{%- set settings = circle_settings() -%}
+{%- set settings = settings_of_group('circles') -%}
 {%- set string_type = dbt.type_string() -%}
 
 with membership as (
@@ -46,11 +46,9 @@ members as (
         population.tenure_days
     from membership
     left join rfm
-        on membership.customer_id = rfm.customer_id
-        and membership.feature_date_role = rfm.feature_date_role
+        on {{ same_customer_and_date('membership', 'rfm') }}
     left join population
-        on membership.customer_id = population.customer_id
-        and membership.feature_date_role = population.feature_date_role
+        on {{ same_customer_and_date('membership', 'population') }}
 ),
 
 population_medians as (
@@ -112,8 +110,7 @@ circle_interest_shares as (
             order by {{ deterministic_sum('interests.share_long') }} desc, interests.category) as interest_rank
     from membership
     inner join interests
-        on membership.customer_id = interests.customer_id
-        and membership.feature_date_role = interests.feature_date_role
+        on {{ same_customer_and_date('membership', 'interests') }}
     group by membership.circle_id, membership.feature_date_role, interests.category
 ),
 
@@ -135,8 +132,7 @@ circle_links as (
         count(*) as n_links
     from edges
     inner join membership as from_member
-        on edges.customer_id = from_member.customer_id
-        and edges.feature_date_role = from_member.feature_date_role
+        on {{ same_customer_and_date('edges', 'from_member') }}
     inner join membership as to_member
         on edges.linked_customer_id = to_member.customer_id
         and edges.feature_date_role = to_member.feature_date_role

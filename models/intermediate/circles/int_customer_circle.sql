@@ -4,7 +4,7 @@
     degree, referrals made and the spend of the customers referred.
     Referral direction: var circle_referrer_column names the end of a referral link that made the
     referral ('customer_id' by default: customer_id referred linked_customer_id). -#}
-{%- set settings = circle_settings() -%}
+{%- set settings = settings_of_group('circles') -%}
 {%- set referrer_is_given_end = settings['circle_referrer_column'] == 'customer_id' -%}
 
 with membership as (
@@ -75,8 +75,7 @@ positioned as (
             order by coalesce(rfm.frequency, 0)) as frequency_rank_in_circle
     from membership
     left join rfm
-        on membership.customer_id = rfm.customer_id
-        and membership.feature_date_role = rfm.feature_date_role
+        on {{ same_customer_and_date('membership', 'rfm') }}
 ),
 
 final as (
@@ -99,11 +98,9 @@ final as (
         on positioned.circle_id = circle_stats.circle_id
         and positioned.feature_date_role = circle_stats.feature_date_role
     left join degrees
-        on positioned.customer_id = degrees.customer_id
-        and positioned.feature_date_role = degrees.feature_date_role
+        on {{ same_customer_and_date('positioned', 'degrees') }}
     left join referral_influence
-        on positioned.customer_id = referral_influence.customer_id
-        and positioned.feature_date_role = referral_influence.feature_date_role
+        on {{ same_customer_and_date('positioned', 'referral_influence') }}
 )
 
 select * from final

@@ -21,6 +21,6 @@ select
     offset_days,
     feature_date,
     cast({{ dbt.dateadd('day', 1, 'feature_date') }} as timestamp) as feature_end_ts,
-    {{ var('label_horizon_days', 90) }} as label_horizon_days,
-    cast({{ dbt.dateadd('day', var('label_horizon_days', 90), 'feature_date') }} as date) as label_window_end_date
+    {{ setting('label_horizon_days') }} as label_horizon_days,
+    cast({{ dbt.dateadd('day', setting('label_horizon_days'), 'feature_date') }} as date) as label_window_end_date
 from dates

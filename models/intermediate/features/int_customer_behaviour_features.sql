@@ -73,20 +73,17 @@ final as (
         coalesce(event_stats.n_events, 0) as n_events,
         coalesce(event_stats.n_recent_events, 0) as n_recent_events,
         coalesce(event_stats.n_event_days, 0) as n_event_days,
-        {%- for event_type in var('feature_event_types', ['view', 'click', 'cart', 'login', 'coupon_claim']) %}
+        {%- for event_type in setting('feature_event_types') %}
         coalesce(event_stats.n_recent_{{ event_type }}, 0) as n_recent_{{ event_type }},
         {%- endfor %}
         {{ dbt.datediff('cast(event_stats.last_event_ts as date)', 'population.feature_date', 'day') }} as days_since_last_event
     from population
     inner join rfm
-        on population.customer_id = rfm.customer_id
-        and population.feature_date_role = rfm.feature_date_role
+        on {{ same_customer_and_date('population', 'rfm') }}
     left join order_stats
-        on population.customer_id = order_stats.customer_id
-        and population.feature_date_role = order_stats.feature_date_role
+        on {{ same_customer_and_date('population', 'order_stats') }}
     left join event_stats
-        on population.customer_id = event_stats.customer_id
-        and population.feature_date_role = event_stats.feature_date_role
+        on {{ same_customer_and_date('population', 'event_stats') }}
 )
 
 select * from final

@@ -6,7 +6,7 @@
     Features whose source table is absent are null (events) or 0 (counts). Interest shares are
     pivoted to interest_<category> columns for the feature_max_categories most common
     categories. -#}
-{%- set categories = top_values(ref('int_customer_interests'), 'category', var('feature_max_categories', 20), "feature_date_role = 'training'") -%}
+{%- set categories = top_values(ref('int_customer_interests'), 'category', setting('feature_max_categories'), "feature_date_role = 'training'") -%}
 
 with behaviour_features as (
     select * from {{ ref('int_customer_behaviour_features') }}
@@ -59,17 +59,14 @@ final as (
         {%- endfor %}
     from behaviour_features
     left join top_interests
-        on behaviour_features.customer_id = top_interests.customer_id
-        and behaviour_features.feature_date_role = top_interests.feature_date_role
+        on {{ same_customer_and_date('behaviour_features', 'top_interests') }}
     left join customer_circle
-        on behaviour_features.customer_id = customer_circle.customer_id
-        and behaviour_features.feature_date_role = customer_circle.feature_date_role
+        on {{ same_customer_and_date('behaviour_features', 'customer_circle') }}
     left join circle_stats
         on customer_circle.circle_id = circle_stats.circle_id
         and customer_circle.feature_date_role = circle_stats.feature_date_role
     left join interest_shares
-        on behaviour_features.customer_id = interest_shares.customer_id
-        and behaviour_features.feature_date_role = interest_shares.feature_date_role
+        on {{ same_customer_and_date('behaviour_features', 'interest_shares') }}
 )
 
 select * from final

@@ -17,7 +17,7 @@ fit_population as (
     from {{ ref('int_customer_features') }} as features
     cross join training_rows
     where features.feature_date_role = case
-        when training_rows.n_rows >= {{ var('feature_min_training_rows', 30) }} then 'training'
+        when training_rows.n_rows >= {{ setting('feature_min_training_rows') }} then 'training'
         else 'scoring' end
 ),
 

@@ -7,9 +7,9 @@
     0.5 ^ ((age + d) / h) = 0.5 ^ (age / h) × 0.5 ^ (d / h), so each sum is multiplied by that
     constant (<= 1) after aggregating; the terms summed are never smaller than the direct ones,
     so the exact decimal sum loses no precision (equal up to floating-point rounding). -#}
-{%- set long_hl = var('interest_long_half_life_days', 180) -%}
-{%- set short_hl = var('interest_short_half_life_days', 30) -%}
-{%- set recent_days = var('interest_recent_days', 90) -%}
+{%- set long_hl = setting('interest_long_half_life_days') -%}
+{%- set short_hl = setting('interest_short_half_life_days') -%}
+{%- set recent_days = setting('interest_recent_days') -%}
 {%- set seen = "signal_ts < {end}" -%}
 {%- set ln2 = 0.6931471805599453 -%}
 {%- set reference = feature_dates() | sort(attribute='offset_days') | last -%}

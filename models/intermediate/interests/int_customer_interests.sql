@@ -65,8 +65,8 @@ select
     n_signals,
     n_purchase_signals,
     n_recent_signals,
-    rank_long <= {{ var('interest_top_k', 3) }} as is_top_k,
-    rank_long <= {{ var('interest_top_k', 3) }}
-        and share_long >= {{ var('interest_stable_min_share', 0.15) }}
+    rank_long <= {{ setting('interest_top_k') }} as is_top_k,
+    rank_long <= {{ setting('interest_top_k') }}
+        and share_long >= {{ setting('interest_stable_min_share') }}
         and n_recent_signals > 0 as is_stable
 from shares

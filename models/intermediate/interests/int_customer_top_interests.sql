@@ -3,7 +3,7 @@
     Top-k and stable interests are all among the first k ranks, so both lists are spelled out
     from one conditional max per rank (', '-separated, in rank order, null when empty) rather
     than by an ordered string aggregate per group. -#}
-{%- set k = var('interest_top_k', 3) | int -%}
+{%- set k = setting('interest_top_k') | int -%}
 {%- set top_parts = [] -%}
 {%- set stable_parts = [] -%}
 {%- for i in range(1, k + 1) -%}

@@ -5,7 +5,7 @@
     Lines whose product has no known category and events without a category are not signals.
     Empty when products and order_items and events are all absent. -#}
 {{ config(materialized='view') }}
-{%- set event_weights = var('interest_event_weights', {'view': 0.5, 'click': 1.0, 'cart': 2.0}) %}
+{%- set event_weights = setting('interest_event_weights') %}
 
 with order_lines as (
     select
@@ -13,8 +13,8 @@ with order_lines as (
         orders.order_ts as signal_ts,
         products.category,
         'purchase' as signal_kind,
-        {{ var('interest_weight_spend', 2.0) }} * ln(1 + greatest(cast(items.line_amount as double), 0))
-            + {{ var('interest_weight_quantity', 1.0) }} * greatest(items.quantity, 0) as points
+        {{ setting('interest_weight_spend') }} * ln(1 + greatest(cast(items.line_amount as double), 0))
+            + {{ setting('interest_weight_quantity') }} * greatest(items.quantity, 0) as points
     from {{ ref('stg_order_items') }} as items
     inner join {{ ref('stg_orders') }} as orders
         on items.order_id = orders.order_id

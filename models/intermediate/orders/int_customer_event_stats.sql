@@ -5,8 +5,8 @@
     The events are first counted per customer and day: a feature date ends at midnight and the
     recent window starts at midnight, so whether an event is seen or recent depends on its day
     alone, and the active days are the days counted (no count distinct per feature date). -#}
-{%- set recent_days = var('feature_recent_days', 90) -%}
-{%- set event_types = var('feature_event_types', ['view', 'click', 'cart', 'login', 'coupon_claim']) -%}
+{%- set recent_days = setting('feature_recent_days') -%}
+{%- set event_types = setting('feature_event_types') -%}
 {%- set seen = "event_day_ts < {end}" -%}
 {%- set recent = seen ~ " and event_day_ts >= " ~ dbt.dateadd('day', -recent_days, '{end}') -%}
 {%- set bigint = dbt.type_bigint() -%}

@@ -7,8 +7,8 @@
     over the completed orders' customer and timestamp only (ties in order_ts give a gap of 0
     whichever comes first, so the sums do not depend on the tie-break), and the distinct
     channels from each channel's first order; both are aggregated like the rest and joined. -#}
-{%- set w = var('rfm_window_days', 0) -%}
-{%- set t = var('trend_window_days', 90) -%}
+{%- set w = setting('rfm_window_days') -%}
+{%- set t = setting('trend_window_days') -%}
 {%- set in_rfm_window = ("order_ts >= " ~ dbt.dateadd('day', -w, '{end}')) if w > 0 else "1 = 1" -%}
 {%- set recent = "order_ts >= " ~ dbt.dateadd('day', -t, '{end}') -%}
 {%- set previous = "order_ts >= " ~ dbt.dateadd('day', -2 * t, '{end}') ~ " and order_ts < " ~ dbt.dateadd('day', -t, '{end}') -%}

@@ -1,6 +1,6 @@
 {#- One row per kept customer at as_of_date: everything the project knows about the customer.
     The public table BI tools and audiences read (contract enforced; see _marts.yml). -#}
-{%- set imputed = var('imputation_attributes') -%}
+{%- set imputed = setting('imputation_attributes') -%}
 {%- set classes = label_classes() %}
 
 with as_of as (

@@ -28,7 +28,7 @@ circle_tags as (
 
 lookalikes as (
     select * from {{ ref('ml_lookalikes') }}
-    where rank <= {{ var('lookalike_tag_top_n', 200) }}
+    where rank <= {{ setting('lookalike_tag_top_n') }}
 ),
 
 manual_labels as (

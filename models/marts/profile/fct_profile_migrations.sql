@@ -7,8 +7,8 @@
     refresh), or the same date after the first refresh (every row then has is_change false).
     Customers with no version at from_date are counted with from_value '(new)'. -#}
 {%- set tag_groups = ['rfm_segment', 'lifecycle_stage', 'predicted_lifecycle_stage', 'churn_risk_class', 'predicted_value_tier', 'next_best_action'] %}
-{%- set from_var = var('migration_from_date', '') %}
-{%- set to_var = var('migration_to_date', '') %}
+{%- set from_var = setting('migration_from_date') %}
+{%- set to_var = setting('migration_to_date') %}
 
 with history as (
     select * from {{ ref('snap_customer_profile') }}

@@ -84,8 +84,7 @@ rule_labels as (
            'rule' as rule_source
     from value_ranks
     inner join lifecycle_at_window_end
-        on value_ranks.customer_id = lifecycle_at_window_end.customer_id
-        and value_ranks.feature_date_role = lifecycle_at_window_end.feature_date_role
+        on {{ same_customer_and_date('value_ranks', 'lifecycle_at_window_end') }}
 ),
 
 manual_in_window as (
@@ -120,7 +119,6 @@ select
     manual_in_window.manual_label
 from rule_labels
 left join manual_in_window
-    on rule_labels.customer_id = manual_in_window.customer_id
-    and rule_labels.feature_date_role = manual_in_window.feature_date_role
+    on {{ same_customer_and_date('rule_labels', 'manual_in_window') }}
     and rule_labels.target = manual_in_window.target
     and manual_in_window.manual_label is not null

@@ -1,7 +1,7 @@
 {#- One row per seed audience (from var lookalike_audiences and seeds/lookalike_seed_customers.csv):
     its seeds and the look-alikes found for it in ml_lookalikes. An audience with no seed has
     n_seeds = 0 and no look-alikes; a test warns about it. -#}
-{%- set audiences = var('lookalike_audiences') %}
+{%- set audiences = setting('lookalike_audiences') %}
 
 with defined_audiences as (
     {%- for name in audiences %}

@@ -5,7 +5,7 @@
     - the seed lookalike_seed_customers.csv (audience_name, customer_id): a list of ids, e.g.
       last campaign's responders. Ids that are not kept customers are left out here and
       counted in ml_lookalike_audiences (n_listed_unknown). -#}
-{%- set audiences = var('lookalike_audiences') -%}
+{%- set audiences = setting('lookalike_audiences') -%}
 {%- if audiences is not mapping -%}
   {{ exceptions.raise_compiler_error("var lookalike_audiences must be a mapping {audience_name: 'SQL filter over int_customer_features'}, got: " ~ audiences) }}
 {%- endif %}
