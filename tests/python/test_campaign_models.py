@@ -8,17 +8,14 @@ contacts, an arm with no customers, a pilot without predictions, open windows).
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from scipy import stats
-
 from customer_activation import campaign_models as cm
 from customer_activation import campaign_stats as cs
+from scipy import stats
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -451,17 +448,3 @@ def test_box_stats_match_numpy():
     iqr = box["q3"] - box["q1"]
     assert box["high"] <= box["q3"] + 1.5 * iqr and box["outliers"] == [500.0]
     assert cm.box_stats([])["n"] == 0 and math.isnan(cm.box_stats([np.nan])["median"])
-
-
-def test_python_model_defaults_equal_the_macro_defaults():
-    """The Python models' config repeats the vars' defaults (YAML cannot call macros); they
-    must agree with campaign_number_vars in macros/campaign_portable.sql."""
-    macro = (PROJECT / "macros" / "campaign_portable.sql").read_text()
-    defaults = {m[0]: float(m[1]) for m in re.findall(r"'(campaign_\w+)': \(([-0-9.]+),", macro)}
-    config_text = (PROJECT / "models" / "campaigns" / "_campaigns.yml").read_text()
-    used = re.findall(r"var\('(campaign_\w+)', ([-0-9.]+)\)", config_text)
-    assert used, "no campaign vars in _campaigns.yml"
-    for name, default in used:
-        assert name in defaults, name
-        assert float(default) == defaults[name], name
-    yaml.safe_load(config_text)  # well-formed

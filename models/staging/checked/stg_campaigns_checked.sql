@@ -58,7 +58,7 @@ select
     end_date,
     coalesce(cost_per_contact, 0) as cost_per_contact,
     coalesce(fixed_cost, 0) as fixed_cost,
-    coalesce(response_window_days, {{ var('default_response_window_days', 30) }}) as response_window_days,
+    coalesce(response_window_days, {{ setting('default_response_window_days') }}) as response_window_days,
     coalesce(row_reject_reason, case when key_rank > 1 then 'duplicate_key' end) as reject_reason,
     case when row_reject_reason is not null or key_rank > 1
          then {{ row_as_json(contract_column_names('campaigns'), 'raw_') }} end as original_row

@@ -40,7 +40,7 @@ row_checks as (
             when parsed.unit_price < 0 then 'negative_amount'
             when parsed.quantity = 0 then 'nonpositive_quantity'
             when parsed.quantity < 0 and orders_by_id.kept_status not in ('cancelled', 'returned') then 'nonpositive_quantity'
-            {% if var('reject_zero_price', true) -%}
+            {% if setting('reject_zero_price') -%}
             when parsed.unit_price = 0 then 'zero_price'
             {%- endif %}
             when abs(cast(parsed.quantity as double) * cast(parsed.unit_price as double)) >= 1e16 then 'invalid_range'

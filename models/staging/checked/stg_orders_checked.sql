@@ -28,7 +28,7 @@ row_checks as (
         case
             when parsed.parse_reject_reason is not null then parsed.parse_reject_reason
             when parsed.status is null
-              or parsed.status not in ({%- for s in var('order_statuses') -%}'{{ s }}'{{ ", " if not loop.last }}{%- endfor -%}) then 'unknown_status'
+              or parsed.status not in ({%- for s in setting('order_statuses') -%}'{{ s }}'{{ ", " if not loop.last }}{%- endfor -%}) then 'unknown_status'
             when parsed.order_ts >= as_of.as_of_end_ts then 'after_as_of_date'
             when parsed.order_ts < as_of.min_valid_ts then 'before_min_date'
             when parsed.status = 'completed' and parsed.order_amount < 0 then 'negative_amount'
