@@ -99,9 +99,3 @@ from per_date_wide
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {% endmacro %}
-
-{#- The join condition of two point-in-time relations: the same customer at the same feature
-    date ("left join rfm on {{ same_customer_and_date('population', 'rfm') }}"). -#}
-{% macro same_customer_and_date(left, right) -%}
-  {{ left }}.customer_id = {{ right }}.customer_id and {{ left }}.feature_date_role = {{ right }}.feature_date_role
-{%- endmacro %}

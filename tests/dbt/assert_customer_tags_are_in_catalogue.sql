@@ -3,7 +3,6 @@
 select distinct tags.tag_group, tags.tag_value, tags.source
 from {{ ref('fct_customer_tags') }} as tags
 left join {{ ref('tag_catalogue') }} as catalogue
-    on catalogue.tag_group = tags.tag_group
-    and catalogue.source = tags.source
+    on {{ same_keys('catalogue', 'tags', ['tag_group', 'source']) }}
     and (catalogue.tag_value = '*' or catalogue.tag_value = tags.tag_value)
 where catalogue.tag_group is null

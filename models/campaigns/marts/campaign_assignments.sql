@@ -11,14 +11,6 @@ with plans as (
     select * from {{ ref('campaign_definitions') }} where is_planned
 ),
 
-members as (
-    select * from {{ ref('campaign_audience_members') }}
-),
-
-scores as (
-    select * from {{ ref('campaign_response_scores') }}
-),
-
 ranked as (
     select
         plans.campaign_id,
@@ -41,8 +33,8 @@ ranked as (
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 1) }} as u_arm,
         members.as_of_date
     from plans
-    inner join members on plans.audience_name = members.audience_name
-    left join scores
+    inner join {{ ref('campaign_audience_members') }} as members on plans.audience_name = members.audience_name
+    left join {{ ref('campaign_response_scores') }} as scores
         on plans.campaign_id = scores.campaign_id
         and members.customer_id = scores.customer_id
 )

@@ -15,14 +15,6 @@ with campaigns as (
     select * from {{ ref('campaign_definitions') }} where not is_planned_only
 ),
 
-contacts as (
-    select * from {{ ref('stg_campaign_contacts') }}
-),
-
-responses as (
-    select * from {{ ref('stg_campaign_responses') }}
-),
-
 as_of as (
     select as_of_date, {{ dbt.dateadd('day', 1, 'cast(as_of_date as timestamp)') }} as as_of_end_ts
     from {{ ref('stg_as_of_date') }}
@@ -39,7 +31,7 @@ windows as (
         campaigns.start_date,
         coalesce(contacts.contacted_at, cast(campaigns.start_date as timestamp)) as anchor_ts,
         {% if post_days > 0 %}{{ post_days }}{% else %}campaigns.response_window_days{% endif %} as window_days
-    from contacts
+    from {{ ref('stg_campaign_contacts') }} as contacts
     inner join campaigns on contacts.campaign_id = campaigns.campaign_id
 ),
 
@@ -59,9 +51,8 @@ response_stats as (
         coalesce(sum(case when responses.responded_at >= bounded.anchor_ts and responses.responded_at < bounded.window_end_ts then responses.revenue end), 0) as response_revenue,
         min(case when responses.responded_at >= bounded.anchor_ts and responses.responded_at < bounded.window_end_ts then responses.responded_at end) as first_response_ts
     from bounded
-    inner join responses
-        on bounded.campaign_id = responses.campaign_id
-        and bounded.customer_id = responses.customer_id
+    inner join {{ ref('stg_campaign_responses') }} as responses
+        on {{ same_keys('bounded', 'responses', ['campaign_id', 'customer_id']) }}
     group by bounded.campaign_id, bounded.customer_id
 )
 
@@ -86,5 +77,4 @@ select
 from bounded
 cross join as_of
 left join response_stats
-    on bounded.campaign_id = response_stats.campaign_id
-    and bounded.customer_id = response_stats.customer_id
+    on {{ same_keys('bounded', 'response_stats', ['campaign_id', 'customer_id']) }}

@@ -13,11 +13,7 @@
     - segments at the start (rfm_segment, lifecycle_stage) from campaign_customer_features. -#}
 {%- set pre_days = setting('campaign_pre_window_days') -%}
 
-with outcomes as (
-    select * from {{ ref('campaign_contact_outcomes') }}
-),
-
-features as (
+with features as (
     select * from {{ ref('campaign_customer_features') }} where feature_context = 'contact'
 ),
 
@@ -39,7 +35,7 @@ windows as (
         {% if pre_days > 0 %}{{ pre_days }}{% else %}outcomes.window_days{% endif %} as pre_window_days,
         outcomes.window_days as post_window_days,
         cast(outcomes.start_date as timestamp) as pre_window_end_ts
-    from outcomes
+    from {{ ref('campaign_contact_outcomes') }} as outcomes
 ),
 
 bounded as (
@@ -92,8 +88,6 @@ select
     bounded.as_of_date
 from bounded
 left join order_metrics
-    on bounded.campaign_id = order_metrics.campaign_id
-    and bounded.customer_id = order_metrics.customer_id
+    on {{ same_keys('bounded', 'order_metrics', ['campaign_id', 'customer_id']) }}
 left join features
-    on bounded.campaign_id = features.campaign_id
-    and bounded.customer_id = features.customer_id
+    on {{ same_keys('bounded', 'features', ['campaign_id', 'customer_id']) }}

@@ -4,11 +4,7 @@
     campaign_srm_checks, campaign_effects, campaign_segment_effects.
     campaign_status: planned (not in the data yet: see campaign_assignments), no_contacts,
     window_open (some response windows have not closed at as_of_date), complete. -#}
-with definitions as (
-    select * from {{ ref('campaign_definitions') }}
-),
-
-outcomes as (
+with outcomes as (
     select
         campaign_id,
         count(*) as n_contacts,
@@ -33,8 +29,7 @@ as_assigned as (
         count(case when assignments.phase = contacts.phase and assignments.arm = contacts.arm then 1 end) as n_contacts_as_assigned
     from {{ ref('campaign_assignments') }} as assignments
     inner join {{ ref('campaign_contact_outcomes') }} as contacts
-        on assignments.campaign_id = contacts.campaign_id
-        and assignments.customer_id = contacts.customer_id
+        on {{ same_keys('assignments', 'contacts', ['campaign_id', 'customer_id']) }}
     group by assignments.campaign_id
 ),
 
@@ -45,14 +40,6 @@ srm as (
         max(case when is_mismatch then 1 else 0 end) as srm_mismatch_flag
     from {{ ref('campaign_srm_checks') }}
     group by campaign_id
-),
-
-gate as (
-    select * from {{ ref('campaign_pilot_gate') }}
-),
-
-results as (
-    select * from {{ ref('campaign_results') }}
 ),
 
 as_of as (
@@ -121,14 +108,14 @@ select
     results.roi_ci_low,
     results.roi_ci_high,
     as_of.as_of_date
-from definitions
+from {{ ref('campaign_definitions') }} as definitions
 cross join as_of
 left join outcomes on definitions.campaign_id = outcomes.campaign_id
 left join assigned on definitions.campaign_id = assigned.campaign_id
 left join as_assigned on definitions.campaign_id = as_assigned.campaign_id
 left join srm on definitions.campaign_id = srm.campaign_id
-left join gate on definitions.campaign_id = gate.campaign_id
-left join results on definitions.campaign_id = results.campaign_id
+left join {{ ref('campaign_pilot_gate') }} as gate on definitions.campaign_id = gate.campaign_id
+left join {{ ref('campaign_results') }} as results on definitions.campaign_id = results.campaign_id
 left join overrides
     on definitions.campaign_id = overrides.campaign_id
     and (overrides.start_date is null or overrides.start_date = definitions.start_date)

@@ -14,11 +14,7 @@
     'lookalike': {'relation': ref('ml_lookalikes'), 'score': 'max(cast(score as ' ~ type_double() ~ '))'},
 } %}
 
-with audiences as (
-    select * from {{ ref('campaign_audiences') }}
-),
-
-as_of as (
+with as_of as (
     select as_of_date from {{ ref('stg_as_of_date') }}
 ),
 
@@ -50,5 +46,5 @@ select
     members.source_score,
     as_of.as_of_date
 from members
-inner join audiences on members.audience_name = audiences.audience_name
+inner join {{ ref('campaign_audiences') }} as audiences on members.audience_name = audiences.audience_name
 cross join as_of

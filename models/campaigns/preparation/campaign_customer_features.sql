@@ -218,11 +218,9 @@ features as (
     left join campaign_history on anchor_dates.anchor_id = campaign_history.anchor_id
     left join response_history on anchor_dates.anchor_id = response_history.anchor_id
     left join rfm_in_population
-        on anchor_dates.feature_end_ts = rfm_in_population.feature_end_ts
-        and anchor_dates.customer_id = rfm_in_population.customer_id
+        on {{ same_keys('anchor_dates', 'rfm_in_population', ['feature_end_ts', 'customer_id']) }}
     left join rfm_segmented
-        on anchor_dates.feature_end_ts = rfm_segmented.feature_end_ts
-        and anchor_dates.customer_id = rfm_segmented.customer_id
+        on {{ same_keys('anchor_dates', 'rfm_segmented', ['feature_end_ts', 'customer_id']) }}
 )
 
 select

@@ -43,8 +43,7 @@ labelled_edges as (
         to_label.label as to_label
     from edges
     inner join final_labels as from_label
-        on edges.feature_date_role = from_label.feature_date_role
-        and edges.customer_id = from_label.customer_id
+        on {{ same_customer_and_date('edges', 'from_label') }}
     inner join final_labels as to_label
         on edges.feature_date_role = to_label.feature_date_role
         and edges.linked_customer_id = to_label.customer_id
@@ -95,11 +94,9 @@ link_members as (
         coalesce(label_convergence.is_converged, false) as is_converged
     from final_labels
     left join label_convergence
-        on final_labels.feature_date_role = label_convergence.feature_date_role
-        and final_labels.label = label_convergence.label
+        on {{ same_keys('final_labels', 'label_convergence', ['feature_date_role', 'label']) }}
     left join label_kinds
-        on final_labels.feature_date_role = label_kinds.feature_date_role
-        and final_labels.label = label_kinds.label
+        on {{ same_keys('final_labels', 'label_kinds', ['feature_date_role', 'label']) }}
 ),
 
 attribute_keys as (

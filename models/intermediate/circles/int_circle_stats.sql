@@ -15,20 +15,12 @@ with membership as (
     select * from {{ ref('int_circle_membership') }}
 ),
 
-rfm as (
-    select * from {{ ref('int_customer_rfm') }}
-),
-
 population as (
     select customer_id, feature_date_role, tenure_days from {{ ref('int_customer_population') }}
 ),
 
 interests as (
     select customer_id, feature_date_role, category, share_long from {{ ref('int_customer_interests') }}
-),
-
-edges as (
-    select * from {{ ref('int_circle_edges') }}
 ),
 
 members as (
@@ -45,7 +37,7 @@ members as (
         coalesce(rfm.rfm_segment, 'Never Purchased') as rfm_segment,
         population.tenure_days
     from membership
-    left join rfm
+    left join {{ ref('int_customer_rfm') }} as rfm
         on {{ same_customer_and_date('membership', 'rfm') }}
     left join population
         on {{ same_customer_and_date('membership', 'population') }}
@@ -130,7 +122,7 @@ circle_links as (
         edges.feature_date_role,
         edges.link_type,
         count(*) as n_links
-    from edges
+    from {{ ref('int_circle_edges') }} as edges
     inner join membership as from_member
         on {{ same_customer_and_date('edges', 'from_member') }}
     inner join membership as to_member
@@ -181,14 +173,11 @@ described as (
     inner join population_medians
         on circle_values.feature_date_role = population_medians.feature_date_role
     left join main_segments
-        on circle_values.circle_id = main_segments.circle_id
-        and circle_values.feature_date_role = main_segments.feature_date_role
+        on {{ same_keys('circle_values', 'main_segments', ['circle_id', 'feature_date_role']) }}
     left join circle_interests
-        on circle_values.circle_id = circle_interests.circle_id
-        and circle_values.feature_date_role = circle_interests.feature_date_role
+        on {{ same_keys('circle_values', 'circle_interests', ['circle_id', 'feature_date_role']) }}
     left join circle_link_summary
-        on circle_values.circle_id = circle_link_summary.circle_id
-        and circle_values.feature_date_role = circle_link_summary.feature_date_role
+        on {{ same_keys('circle_values', 'circle_link_summary', ['circle_id', 'feature_date_role']) }}
 ),
 
 flagged as (

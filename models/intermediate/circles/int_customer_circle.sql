@@ -7,11 +7,7 @@
 {%- set settings = settings_of_group('circles') -%}
 {%- set referrer_is_given_end = settings['circle_referrer_column'] == 'customer_id' -%}
 
-with membership as (
-    select * from {{ ref('int_circle_membership') }}
-),
-
-circle_stats as (
+with circle_stats as (
     select circle_id, feature_date_role, circle_size, circle_tags from {{ ref('int_circle_stats') }}
 ),
 
@@ -73,7 +69,7 @@ positioned as (
         percent_rank() over (
             partition by membership.circle_id, membership.feature_date_role
             order by coalesce(rfm.frequency, 0)) as frequency_rank_in_circle
-    from membership
+    from {{ ref('int_circle_membership') }} as membership
     left join rfm
         on {{ same_customer_and_date('membership', 'rfm') }}
 ),
@@ -95,8 +91,7 @@ final as (
         positioned.is_converged
     from positioned
     inner join circle_stats
-        on positioned.circle_id = circle_stats.circle_id
-        and positioned.feature_date_role = circle_stats.feature_date_role
+        on {{ same_keys('positioned', 'circle_stats', ['circle_id', 'feature_date_role']) }}
     left join degrees
         on {{ same_customer_and_date('positioned', 'degrees') }}
     left join referral_influence

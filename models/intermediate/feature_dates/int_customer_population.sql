@@ -1,15 +1,7 @@
 {#- One row per customer and feature date at which the customer exists: signed up (or, with no
     signup_date, first ordered) before the end of that date. At the scoring date every kept
     customer is in, so the profile has one row per customer. -#}
-with customers as (
-    select * from {{ ref('stg_customers') }}
-),
-
-feature_dates as (
-    select * from {{ ref('int_feature_dates') }}
-),
-
-first_orders as (
+with first_orders as (
     select customer_id, min(order_date) as first_order_date
     from {{ ref('stg_orders') }}
     group by customer_id
@@ -34,8 +26,8 @@ customer_dates as (
         customers.region,
         customers.acquisition_channel,
         customers.member_tier
-    from customers
-    cross join feature_dates
+    from {{ ref('stg_customers') }} as customers
+    cross join {{ ref('int_feature_dates') }} as feature_dates
     left join first_orders
         on customers.customer_id = first_orders.customer_id
 )

@@ -5,23 +5,7 @@
     joins: a query's hash tables all stay in memory until it ends, and at 1M customers the nine
     (on the 3M customer-date rows) did not fit in 4 GB. Features whose source table is absent
     are null (events) or 0 (counts). -#}
-with population as (
-    select * from {{ ref('int_customer_population') }}
-),
-
-rfm as (
-    select * from {{ ref('int_customer_rfm') }}
-),
-
-order_stats as (
-    select * from {{ ref('int_customer_order_stats') }}
-),
-
-event_stats as (
-    select * from {{ ref('int_customer_event_stats') }}
-),
-
-final as (
+with final as (
     select
         population.customer_id,
         population.feature_date_role,
@@ -77,12 +61,12 @@ final as (
         coalesce(event_stats.n_recent_{{ event_type }}, 0) as n_recent_{{ event_type }},
         {%- endfor %}
         {{ dbt.datediff('cast(event_stats.last_event_ts as date)', 'population.feature_date', 'day') }} as days_since_last_event
-    from population
-    inner join rfm
+    from {{ ref('int_customer_population') }} as population
+    inner join {{ ref('int_customer_rfm') }} as rfm
         on {{ same_customer_and_date('population', 'rfm') }}
-    left join order_stats
+    left join {{ ref('int_customer_order_stats') }} as order_stats
         on {{ same_customer_and_date('population', 'order_stats') }}
-    left join event_stats
+    left join {{ ref('int_customer_event_stats') }} as event_stats
         on {{ same_customer_and_date('population', 'event_stats') }}
 )
 

@@ -4,21 +4,13 @@
     a missing value is 0 (the centre). Input of the similarity and classification models. -#}
 {%- set features = feature_catalogue() -%}
 
-with features as (
-    select * from {{ ref('int_customer_features') }}
-),
-
-scaling as (
-    select * from {{ ref('int_feature_scaling') }}
-),
-
-parameters as (
+with parameters as (
     select
     {%- for feature in features %}
         max(case when feature_name = '{{ feature.name }}' then center end) as {{ feature.name }}__center,
         max(case when feature_name = '{{ feature.name }}' then scale end) as {{ feature.name }}__scale{{ "," if not loop.last }}
     {%- endfor %}
-    from scaling
+    from {{ ref('int_feature_scaling') }} as scaling
 )
 
 select
@@ -28,5 +20,5 @@ select
     {%- for feature in features %},
     coalesce(({{ feature_transformed(feature) }} - parameters.{{ feature.name }}__center) / parameters.{{ feature.name }}__scale, 0) as {{ feature.name }}
     {%- endfor %}
-from features
+from {{ ref('int_customer_features') }} as features
 cross join parameters

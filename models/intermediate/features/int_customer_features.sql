@@ -8,23 +8,7 @@
     categories. -#}
 {%- set categories = top_values(ref('int_customer_interests'), 'category', setting('feature_max_categories'), "feature_date_role = 'training'") -%}
 
-with behaviour_features as (
-    select * from {{ ref('int_customer_behaviour_features') }}
-),
-
-customer_circle as (
-    select * from {{ ref('int_customer_circle') }}
-),
-
-circle_stats as (
-    select * from {{ ref('int_circle_stats') }}
-),
-
-top_interests as (
-    select * from {{ ref('int_customer_top_interests') }}
-),
-
-interest_shares as (
+with interest_shares as (
     select
         customer_id,
         feature_date_role
@@ -57,14 +41,13 @@ final as (
         {%- for category in categories %},
         coalesce(interest_shares.interest_{{ slugify(category) }}, 0) as interest_{{ slugify(category) }}
         {%- endfor %}
-    from behaviour_features
-    left join top_interests
+    from {{ ref('int_customer_behaviour_features') }} as behaviour_features
+    left join {{ ref('int_customer_top_interests') }} as top_interests
         on {{ same_customer_and_date('behaviour_features', 'top_interests') }}
-    left join customer_circle
+    left join {{ ref('int_customer_circle') }} as customer_circle
         on {{ same_customer_and_date('behaviour_features', 'customer_circle') }}
-    left join circle_stats
-        on customer_circle.circle_id = circle_stats.circle_id
-        and customer_circle.feature_date_role = circle_stats.feature_date_role
+    left join {{ ref('int_circle_stats') }} as circle_stats
+        on {{ same_keys('customer_circle', 'circle_stats', ['circle_id', 'feature_date_role']) }}
     left join interest_shares
         on {{ same_customer_and_date('behaviour_features', 'interest_shares') }}
 )

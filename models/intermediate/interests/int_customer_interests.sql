@@ -47,8 +47,7 @@ shares as (
             order by round(affinity.affinity_long, 9) desc, affinity.category) as rank_long
     from affinity
     inner join population_shares
-        on affinity.feature_date_role = population_shares.feature_date_role
-        and affinity.category = population_shares.category
+        on {{ same_keys('affinity', 'population_shares', ['feature_date_role', 'category']) }}
 )
 
 select

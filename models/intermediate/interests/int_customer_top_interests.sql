@@ -11,11 +11,7 @@
   {%- do stable_parts.append("case when stable_" ~ i ~ " is not null then ', ' || stable_" ~ i ~ " else '' end") -%}
 {%- endfor -%}
 
-with interests as (
-    select * from {{ ref('int_customer_interests') }}
-),
-
-by_rank as (
+with by_rank as (
     select
         customer_id,
         feature_date_role,
@@ -27,7 +23,7 @@ by_rank as (
         {%- endfor %}
         count(case when is_stable then 1 end) as n_stable_interests,
         count(*) as n_categories
-    from interests
+    from {{ ref('int_customer_interests') }} as interests
     group by customer_id, feature_date_role
 ),
 

@@ -5,15 +5,7 @@
       rfm_window_days; 0 = all history). Cancelled and returned orders add nothing.
     - Scores are quantiles among customers with a completed order at that date; customers with
       no completed order get 'Never Purchased'. -#}
-with population as (
-    select * from {{ ref('int_customer_population') }}
-),
-
-order_stats as (
-    select * from {{ ref('int_customer_order_stats') }}
-),
-
-segments as (
+with segments as (
     select * from {{ ref('rfm_segments') }}
 ),
 
@@ -29,8 +21,8 @@ rfm_values as (
         coalesce(order_stats.frequency, 0) as frequency,
         coalesce(order_stats.monetary, 0) as monetary,
         order_stats.last_completed_ts is not null as has_completed_order
-    from population
-    left join order_stats
+    from {{ ref('int_customer_population') }} as population
+    left join {{ ref('int_customer_order_stats') }} as order_stats
         on {{ same_customer_and_date('population', 'order_stats') }}
 ),
 
@@ -70,5 +62,4 @@ select
     with_fm.has_completed_order
 from with_fm
 left join segment_lookup as segmented
-    on with_fm.r_score = segmented.r_score
-    and with_fm.fm_score = segmented.fm_score
+    on {{ same_keys('with_fm', 'segmented', ['r_score', 'fm_score']) }}

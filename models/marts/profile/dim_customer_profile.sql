@@ -7,10 +7,6 @@ with as_of as (
     select as_of_date from {{ ref('stg_as_of_date') }}
 ),
 
-customers as (
-    select * from {{ ref('stg_customers') }}
-),
-
 population as (
     select * from {{ ref('int_customer_population') }} where feature_date_role = 'scoring'
 ),
@@ -127,7 +123,7 @@ profile_facts as (
         scores.churn_model_version,
         scores.lifecycle_model_version,
         scores.value_tier_model_version
-    from customers
+    from {{ ref('stg_customers') }} as customers
     cross join as_of
     left join population on population.customer_id = customers.customer_id
     left join rfm on rfm.customer_id = customers.customer_id
@@ -139,10 +135,6 @@ profile_facts as (
     left join scores on scores.customer_id = customers.customer_id
 ),
 
-actions as (
-    select * from {{ ref('next_best_actions') }}
-),
-
 matched_actions as (
     select
         profile_facts.customer_id,
@@ -150,7 +142,7 @@ matched_actions as (
         actions.description,
         row_number() over (partition by profile_facts.customer_id order by actions.priority) as match_order
     from profile_facts
-    inner join actions
+    inner join {{ ref('next_best_actions') }} as actions
         on (actions.lifecycle_stage = '*' or actions.lifecycle_stage = profile_facts.lifecycle_stage)
         and (actions.churn_risk_class = '*' or actions.churn_risk_class = profile_facts.churn_risk_class)
         and (actions.value_tier = '*' or actions.value_tier = profile_facts.predicted_value_tier)

@@ -41,29 +41,31 @@ manual_labels as (
 ),
 
 tags as (
-    select customer_id, 'rfm_segment' as tag_group, rfm_segment as tag_value, cast(null as double) as score, 'rule' as source
-    from profile where rfm_segment is not null
+    {#- tag_group, the profile column holding the tag, its score column, the tag's source -#}
+    {%- set profile_tags = [
+        ('rfm_segment', 'rfm_segment', none, 'rule'),
+        ('lifecycle_stage', 'lifecycle_stage', none, 'rule'),
+        ('predicted_lifecycle_stage', 'predicted_lifecycle_stage', 'predicted_lifecycle_stage_probability', 'model'),
+        ('churn_risk', 'churn_risk_class', 'churn_probability', 'model'),
+        ('predicted_value_tier', 'predicted_value_tier', 'predicted_value_tier_probability', 'model'),
+        ('circle_kind', 'circle_kind', none, 'rule'),
+        ('next_best_action', 'next_best_action', none, 'rule'),
+    ] %}
+    {%- for tag_group, column, score, source in profile_tags %}
+    select
+        customer_id,
+        '{{ tag_group }}' as tag_group,
+        {{ column }} as tag_value,
+        {{ score or 'cast(null as double)' }} as score,
+        '{{ source }}' as source
+    from profile where {{ column }} is not null
     union all
-    select customer_id, 'lifecycle_stage', lifecycle_stage, cast(null as double), 'rule'
-    from profile where lifecycle_stage is not null
-    union all
-    select customer_id, 'predicted_lifecycle_stage', predicted_lifecycle_stage, predicted_lifecycle_stage_probability, 'model'
-    from profile where predicted_lifecycle_stage is not null
-    union all
-    select customer_id, 'churn_risk', churn_risk_class, churn_probability, 'model'
-    from profile where churn_risk_class is not null
-    union all
-    select customer_id, 'predicted_value_tier', predicted_value_tier, predicted_value_tier_probability, 'model'
-    from profile where predicted_value_tier is not null
-    union all
+    {%- endfor %}
     select customer_id, 'top_interest', category, share_long, 'model'
     from interests where is_top_k
     union all
     select customer_id, 'stable_interest', category, share_long, 'model'
     from interests where is_stable
-    union all
-    select customer_id, 'circle_kind', circle_kind, cast(null as double), 'rule'
-    from profile where circle_kind is not null
     union all
     select customer_id, 'circle_tag', circle_tag, cast(null as double), 'rule'
     from circle_tags
@@ -82,9 +84,6 @@ tags as (
         {%- endif %}
     from profile where {{ attribute }} is not null
     {%- endfor %}
-    union all
-    select customer_id, 'next_best_action', next_best_action, cast(null as double), 'rule'
-    from profile where next_best_action is not null
     union all
     select customer_id, 'lookalike', audience_name, score, 'model'
     from lookalikes

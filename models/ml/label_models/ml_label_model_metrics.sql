@@ -41,5 +41,4 @@ select
     metrics.reason
 from metrics
 left join lr
-    on metrics.target = lr.target
-    and metrics.metric = lr.metric
+    on {{ same_keys('metrics', 'lr', ['target', 'metric']) }}
