@@ -91,11 +91,7 @@ order_stats as (
         count(case when orders.is_completed and orders.order_ts >= {{ dbt.dateadd('day', -2 * t, 'anchor_dates.feature_end_ts') }}
                     and orders.order_ts < {{ dbt.dateadd('day', -t, 'anchor_dates.feature_end_ts') }} then 1 end) as previous_orders,
         coalesce(sum(case when orders.is_completed and orders.order_ts >= {{ dbt.dateadd('day', -t, 'anchor_dates.feature_end_ts') }} then orders.net_amount end), 0) as recent_net_amount
-    from anchor_dates
-    inner join orders
-        on anchor_dates.customer_id = orders.customer_id
-        and orders.order_ts < anchor_dates.feature_end_ts
-    group by anchor_dates.anchor_id
+    {{ seen_before_anchor('orders', 'order_ts') }}
 ),
 
 event_stats as (
@@ -103,11 +99,7 @@ event_stats as (
         anchor_dates.anchor_id,
         count(case when events.event_ts >= {{ dbt.dateadd('day', -recent_days, 'anchor_dates.feature_end_ts') }} then 1 end) as n_recent_events,
         max(events.event_ts) as last_event_ts
-    from anchor_dates
-    inner join events
-        on anchor_dates.customer_id = events.customer_id
-        and events.event_ts < anchor_dates.feature_end_ts
-    group by anchor_dates.anchor_id
+    {{ seen_before_anchor('events', 'event_ts') }}
 ),
 
 campaign_history as (
@@ -126,11 +118,7 @@ response_history as (
     select
         anchor_dates.anchor_id,
         count(*) as n_prior_responses
-    from anchor_dates
-    inner join responses
-        on anchor_dates.customer_id = responses.customer_id
-        and responses.responded_at < anchor_dates.feature_end_ts
-    group by anchor_dates.anchor_id
+    {{ seen_before_anchor('responses', 'responded_at') }}
 ),
 
 {#- RFM segment at each campaign start, scored among every customer with a completed order

@@ -7,30 +7,6 @@ with as_of as (
     select as_of_date from {{ ref('stg_as_of_date') }}
 ),
 
-population as (
-    select * from {{ ref('int_customer_population') }} where feature_date_role = 'scoring'
-),
-
-rfm as (
-    select * from {{ ref('int_customer_rfm') }} where feature_date_role = 'scoring'
-),
-
-order_stats as (
-    select * from {{ ref('int_customer_order_stats') }} where feature_date_role = 'scoring'
-),
-
-lifecycle as (
-    select * from {{ ref('int_customer_lifecycle') }} where feature_date_role = 'scoring'
-),
-
-interests as (
-    select * from {{ ref('int_customer_top_interests') }} where feature_date_role = 'scoring'
-),
-
-circle as (
-    select * from {{ ref('int_customer_circle') }} where feature_date_role = 'scoring'
-),
-
 imputation as (
     select
         customer_id
@@ -125,12 +101,18 @@ profile_facts as (
         scores.value_tier_model_version
     from {{ ref('stg_customers') }} as customers
     cross join as_of
-    left join population on population.customer_id = customers.customer_id
-    left join rfm on rfm.customer_id = customers.customer_id
-    left join order_stats on order_stats.customer_id = customers.customer_id
-    left join lifecycle on lifecycle.customer_id = customers.customer_id
-    left join interests on interests.customer_id = customers.customer_id
-    left join circle on circle.customer_id = customers.customer_id
+    left join {{ ref('int_customer_population') }} as population
+        on population.customer_id = customers.customer_id and population.feature_date_role = 'scoring'
+    left join {{ ref('int_customer_rfm') }} as rfm
+        on rfm.customer_id = customers.customer_id and rfm.feature_date_role = 'scoring'
+    left join {{ ref('int_customer_order_stats') }} as order_stats
+        on order_stats.customer_id = customers.customer_id and order_stats.feature_date_role = 'scoring'
+    left join {{ ref('int_customer_lifecycle') }} as lifecycle
+        on lifecycle.customer_id = customers.customer_id and lifecycle.feature_date_role = 'scoring'
+    left join {{ ref('int_customer_top_interests') }} as interests
+        on interests.customer_id = customers.customer_id and interests.feature_date_role = 'scoring'
+    left join {{ ref('int_customer_circle') }} as circle
+        on circle.customer_id = customers.customer_id and circle.feature_date_role = 'scoring'
     left join imputation on imputation.customer_id = customers.customer_id
     left join scores on scores.customer_id = customers.customer_id
 ),
