@@ -49,7 +49,7 @@ profile_facts as (
         {%- if attribute in imputed %}
         imputation.{{ attribute }}_value as {{ attribute }}_text,
         case when imputation.{{ attribute }}_imputed = 1 then true else false end as {{ attribute }}_is_imputed,
-        imputation.{{ attribute }}_confidence as {{ attribute }}_confidence,
+        imputation.{{ attribute }}_confidence,
         {%- else %}
         cast(customers.{{ attribute }} as {{ dbt.type_string() }}) as {{ attribute }}_text,
         false as {{ attribute }}_is_imputed,

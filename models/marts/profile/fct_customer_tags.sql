@@ -100,4 +100,4 @@ select
     cast(tags.source as {{ st }}) as source,
     as_of.as_of_date
 from tags
-cross join (select as_of_date from {{ ref('stg_as_of_date') }}) as as_of
+cross join {{ ref('stg_as_of_date') }} as as_of

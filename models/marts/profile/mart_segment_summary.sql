@@ -47,6 +47,7 @@ select
     by_segment.n_high_churn_risk,
     cast(by_segment.n_high_churn_risk as double) / nullif(by_segment.n_customers, 0) as high_churn_risk_share,
     cast(by_segment.n_high_churn_risk as double) / nullif(totals.total_high_churn_risk, 0) as share_of_high_churn_risk,
-    (select as_of_date from {{ ref('stg_as_of_date') }}) as as_of_date
+    as_of.as_of_date
 from by_segment
 cross join totals
+cross join {{ ref('stg_as_of_date') }} as as_of

@@ -54,8 +54,9 @@ outcomes as (
 value_ranks as (
     select
         outcomes.*,
-        case when window_net_amount > 0 then cast(ceil(3 * cume_dist() over (
-            partition by feature_date_role, window_net_amount > 0 order by window_net_amount)) as integer) end as spend_tercile
+        case when outcomes.window_net_amount > 0 then cast(ceil(3 * cume_dist() over (
+            partition by outcomes.feature_date_role, outcomes.window_net_amount > 0
+            order by outcomes.window_net_amount)) as integer) end as spend_tercile
     from outcomes
 ),
 
