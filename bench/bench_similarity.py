@@ -15,7 +15,6 @@ import time
 
 import numpy as np
 import pandas as pd
-
 from customer_activation.similarity import evaluate_imputation, impute_attributes, lookalikes
 
 

@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pandas as pd
-
 import engine_compare
+import pandas as pd
 
 # A snapshot stamps its rows with the time of the run that took them.
 engine_compare.RUN_IDENTIFIERS.update({

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 
-
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).with_name("dbt")

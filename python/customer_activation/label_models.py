@@ -398,8 +398,8 @@ def reusable_fit(previous: pd.DataFrame, feature_cols: list[str]) -> bool:
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a model depends on, for the model-run log."""
-    import sklearn
     import scipy
+    import sklearn
 
     return {"python": platform.python_version(), "numpy": np.__version__, "pandas": pd.__version__,
             "scikit-learn": sklearn.__version__, "scipy": scipy.__version__}

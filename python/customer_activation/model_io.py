@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-import customer_activation.campaign_stats  # noqa: F401  (see the module docstring)
-import customer_activation.label_models  # noqa: F401
+import customer_activation.campaign_stats
+import customer_activation.label_models
 import customer_activation.similarity  # noqa: F401
 
 
@@ -88,3 +88,12 @@ def previous_result(session: Any, this: Any) -> pd.DataFrame | None:
             return None
         raise
     return to_frame(relation)
+
+
+def build_settings(relation: Any) -> dict[str, Any]:
+    """The build's settings, {var name: value}, as the settings registry resolved them for this
+    run: ``build_settings(dbt.ref("build_settings"))``. A Python model reads its settings here,
+    by the var's name, never with defaults of its own. (The ref stays in the model's own code:
+    dbt finds a Python model's dependencies there.)"""
+    from customer_activation.settings import settings_from_table
+    return settings_from_table(to_frame(relation))

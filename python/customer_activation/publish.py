@@ -32,7 +32,7 @@ import stat
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -107,7 +107,7 @@ def publish(db: str | os.PathLike, out_dir: str | os.PathLike, schemas: tuple[st
     # The name ends in .duckdb (git-ignored) and starts with a dot (hidden from BI file pickers).
     tmp = out_dir / f".tmp-{os.getpid()}-{time.time_ns()}-{name}"
     result = PublishResult(final)
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    published_at = datetime.now(UTC).replace(tzinfo=None)
 
     try:
         con = duckdb.connect(":memory:")

@@ -36,7 +36,7 @@ GROUPS = {
     "profile": "Profile history",
     "campaigns": "Campaigns",
 }
-_YAML_BLOCK = re.compile(r"\{%-? set registry_yaml -?%\}(.*?)\{%-? endset -?%\}", re.S)
+_YAML_BLOCK = re.compile(r"\{%-? set registry_yaml -?%\}(.*?)\{%-? endset -?%\}", re.DOTALL)
 
 
 def registry(path: Path = REGISTRY_PATH) -> list[dict[str, Any]]:
@@ -87,8 +87,17 @@ def settings_from_table(frame: pd.DataFrame) -> dict[str, Any]:
     if frame.empty:
         raise ValueError("build_settings is empty: the build wrote no settings (run the whole build)")
     columns = {c.lower(): c for c in frame.columns}
-    names, values = frame[columns["setting_name"]], frame[columns["setting_value"]]
-    return {str(name): json.loads(value) for name, value in zip(names, values, strict=True)}
+    values = {}
+    for name, kind, value in zip(frame[columns["setting_name"]], frame[columns["setting_type"]],
+                                 frame[columns["setting_value"]], strict=True):
+        value = json.loads(value)
+        # JSON does not keep 1 and 1.0 apart; the registry's type does
+        if kind == "number" and value is not None:
+            value = float(value)
+        elif kind == "integer" and value is not None:
+            value = int(value)
+        values[str(name)] = value
+    return values
 
 
 def _format_value(entry: dict[str, Any], value: Any) -> str:

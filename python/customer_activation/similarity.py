@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from sklearn.base import BaseEstimator
-from threadpoolctl import threadpool_limits
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 __all__ = [
     "SimilarityImputer",
@@ -585,10 +585,9 @@ def impute_attributes(
         }))
     columns = [id_col, "attribute", "observed_value", "imputed_value", "value", "confidence",
                "n_neighbors", "n_group_neighbors", "is_imputed"]
-    if not frames:
-        return pd.DataFrame({audience_col: pd.Series(dtype=object), id_col: pd.Series(dtype=object),
-                             "score": pd.Series(dtype=float), "rank": pd.Series(dtype="int64"),
-                             "n_seeds": pd.Series(dtype="int64"), "method": pd.Series(dtype=object)})
+    if not frames:  # no attribute to impute: the table's columns, no rows
+        dtypes = {"confidence": float, "n_neighbors": "int64", "n_group_neighbors": "int64", "is_imputed": bool}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     return pd.concat(frames, ignore_index=True)[columns]
 
 
@@ -837,8 +836,7 @@ def lookalike_audiences(
         ranked["n_seeds"] = len(ids)
         ranked["method"] = method
         frames.append(ranked)
-    if not frames:
-        return pd.DataFrame({audience_col: pd.Series(dtype=object), id_col: pd.Series(dtype=object),
-                             "score": pd.Series(dtype=float), "rank": pd.Series(dtype="int64"),
-                             "n_seeds": pd.Series(dtype="int64"), "method": pd.Series(dtype=object)})
+    if not frames:  # no attribute to impute: the table's columns, no rows
+        dtypes = {"confidence": float, "n_neighbors": "int64", "n_group_neighbors": "int64", "is_imputed": bool}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     return pd.concat(frames, ignore_index=True)[columns]

@@ -5,9 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from dbt_helpers import run_dbt
 from customer_activation.demo.generate import generate
+from dbt_helpers import run_dbt
 
 DEMO_END_DATE = "2026-06-30"
 DEMO_CUSTOMERS = 3000

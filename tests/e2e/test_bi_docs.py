@@ -8,7 +8,6 @@ import json
 import shutil
 
 import pytest
-
 from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e

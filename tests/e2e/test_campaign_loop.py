@@ -17,9 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
-
 from dbt_helpers import run_dbt
+from scipy import stats
 
 pytestmark = pytest.mark.e2e
 

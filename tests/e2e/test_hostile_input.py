@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from dbt_helpers import DbtResult, run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -219,7 +218,7 @@ def dirty_case() -> tuple[dict[str, str], list[tuple[str, str | None, str]], dic
     orders, items = [], []
     n = 0
     for cid in good_customers:
-        for k in range(4):
+        for _ in range(4):
             oid = f"O{n:04d}"
             ts_text, ts_utc = ORDER_TS_FORMATS[n % len(ORDER_TS_FORMATS)]
             if n % 3:   # spread most orders over the year (ISO), keep the formats on the others

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from dbt_helpers import copy_build, run_dbt, table_differences
 from customer_activation.demo.generate import generate
+from dbt_helpers import copy_build, run_dbt, table_differences
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +67,7 @@ def two_days(tmp_path_factory) -> dict:
     for table in GROWN:
         con.execute(f"create table {table} as select * from read_csv('{shop / (table + '.csv')}', "
                     "all_varchar = true, header = true)")
-    con.execute(f"""create table late_order as
+    con.execute("""create table late_order as
         select order_id from orders where order_ts like '2026-06-27%' and status = 'completed'
         order by order_id limit 1""")
     con.execute("""create table late_event as

@@ -8,9 +8,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-
-from dbt_helpers import run_dbt
 from customer_activation.label_models import LabelModelSettings, train_label_models
+from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,6 @@ import shutil
 import duckdb
 import pandas as pd
 import pytest
-
 from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e

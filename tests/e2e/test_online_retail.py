@@ -12,7 +12,6 @@ import sys
 
 import duckdb
 import pytest
-
 from dbt_helpers import SHARED_DATA, run_dbt
 
 pytestmark = pytest.mark.e2e

@@ -13,9 +13,8 @@ import time
 
 import duckdb
 import pytest
-
-from dbt_helpers import PROJECT_DIR, run_dbt
 from customer_activation.publish import PUBLISHED_NAME
+from dbt_helpers import PROJECT_DIR, run_dbt
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from dbt_helpers import DBT, PROJECT_DIR, copy_build, run_dbt, table_differences
 from customer_activation.demo.generate import generate
+from dbt_helpers import DBT, PROJECT_DIR, copy_build, run_dbt, table_differences
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from dbt_helpers import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,6 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e

@@ -17,11 +17,10 @@ import importlib.util
 import json
 from pathlib import Path
 
-import pytest
-
-from dbt_helpers import SPARK_RUNNER, run_dbt
 import engine_compare
+import pytest
 from customer_activation.demo.generate import generate
+from dbt_helpers import SPARK_RUNNER, run_dbt
 
 pytestmark = [
     pytest.mark.e2e,

@@ -2,11 +2,9 @@
 row is kept or rejected with the expected reason, and bad configuration fails loudly."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
 from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e

@@ -11,10 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
-
 from customer_activation import campaign_stats as cs
-
+from scipy import stats
 
 # --------------------------------------------------------------------------------------
 # SRM

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from customer_activation.demo.generate import TABLES, TRUTH_TABLES, generate, main
 
 N = 500

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from customer_activation.label_models import LabelModelSettings, train_label_models
 
 
@@ -85,9 +84,8 @@ def test_challenger_with_too_few_rows_gives_a_reason() -> None:
 
 
 def test_quantile_codes_keep_the_order_within_the_bins_the_classifier_uses() -> None:
-    from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
-
     from customer_activation.label_models import quantile_codes, quantile_edges
+    from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
 
     rng = np.random.default_rng(3)
     train = np.column_stack([rng.normal(size=5000), rng.integers(0, 4, 5000).astype(float),

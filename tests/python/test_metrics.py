@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
 from customer_activation.metrics import (
     calibration_table,
     label_metrics,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-
 from customer_activation.model_io import similarity_inputs, to_frame
 
 
@@ -46,7 +45,6 @@ def test_similarity_inputs_leave_out_attribute_circles(con) -> None:
 
 def test_previous_result_reads_the_last_table_or_none() -> None:
     import duckdb
-
     from customer_activation.model_io import previous_result
 
     con = duckdb.connect()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from customer_activation.publish import PUBLISHED_NAME, PublishError, main, publish
 
 

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from customer_activation import settings
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -55,9 +54,22 @@ def test_sql_and_yaml_read_only_registered_settings():
 
 def test_every_registered_setting_is_read_somewhere():
     text = "\n".join(p.read_text() for p in SQL_AND_YAML if p.name != "registry.sql")
-    python = "\n".join(p.read_text() for p in (PROJECT / "python").rglob("*.py"))
+    python = "\n".join(p.read_text() for d in ("python", "models") for p in (PROJECT / d).rglob("*.py"))
     unused = [n for n in NAMES if n not in _used_names() and f"'{n}'" not in text and f'"{n}"' not in python]
     assert unused == [], f"declared but never read: {unused}"
+
+
+def test_python_models_read_only_registered_settings():
+    """A dbt Python model reads its settings from build_settings by the var's name."""
+    wrappers = sorted((PROJECT / "models").rglob("*.py"))
+    read = {}
+    for path in wrappers:
+        text = path.read_text()
+        assert "dbt.config.get(" not in text, f"{path.name}: settings come from build_settings, not the config"
+        for name in re.findall(r'\b(?:settings|build)\["(\w+)"\]', text):
+            read.setdefault(name, []).append(path.name)
+    assert read, "no Python model reads a setting"
+    assert sorted(set(read) - set(NAMES)) == []
 
 
 def test_sql_reads_vars_only_through_the_registry():
@@ -67,7 +79,53 @@ def test_sql_reads_vars_only_through_the_registry():
     assert offenders == []
 
 
+# YAML is rendered when dbt parses the project, before macros exist, so only a source's location
+# (where the raw tables are) reads var() there, with the registry's default.
+YAML_VAR_ALLOWED = {"models/staging/_sources.yml": {"raw_database", "raw_schema"}}
+
+
+def test_yaml_reads_no_var_but_a_source_location():
+    """A data test reads a setting through accepted_setting_values, a Python model through the
+    build_settings table; a var() in YAML would carry a default of its own."""
+    found = {}
+    for p in SQL_AND_YAML:
+        if p.suffix in (".yml", ".yaml"):
+            names = set(re.findall(r"\bvar\('(\w+)'", p.read_text()))
+            if names - YAML_VAR_ALLOWED.get(str(p.relative_to(PROJECT)), set()):
+                found[str(p.relative_to(PROJECT))] = sorted(names)
+    assert found == {}
+    by_name = {e["name"]: e for e in settings.registry()}
+    for names in YAML_VAR_ALLOWED.values():
+        for name in names:
+            assert by_name[name]["default"] == "", name
+
+
 def test_the_var_reference_page_is_generated_from_the_registry():
     page = PROJECT / "docs" / "vars.md"
     assert page.read_text() == settings.vars_markdown(), "docs/vars.md is stale: run `make docs-vars`"
     assert all(f"`{n}`" in page.read_text() for n in NAMES)
+
+
+def _as_number(text: str):
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def test_defaults_quoted_in_docs_are_the_registry_defaults():
+    """Docs may quote a setting's default as `name (value)`; the value must be the registry's,
+    so a changed default cannot leave a description behind."""
+    by_name = {e["name"]: e for e in settings.registry()}
+    pages = [p for d in ("models", "docs") for p in (PROJECT / d).rglob("*") if p.suffix in (".yml", ".md")]
+    pages.append(PROJECT / "README.md")
+    wrong = []
+    for page in pages:
+        text = page.read_text()
+        for name, quoted in re.findall(r"\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`?\s+\(([-0-9][0-9.,]*)\)", text):
+            entry = by_name.get(name)
+            if entry is None or not isinstance(entry["default"], (int, float)) or isinstance(entry["default"], bool):
+                continue
+            if _as_number(quoted) != float(entry["default"]):
+                wrong.append(f"{page.relative_to(PROJECT)}: {name} ({quoted}), registry default {entry['default']}")
+    assert wrong == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from customer_activation.similarity import (
     SimilarityImputer,
     cosine_topk,
@@ -111,6 +110,15 @@ def test_impute_attributes_never_overwrites_observed() -> None:
     assert years.str.fullmatch(r"\d{4}").all()  # integer-valued attribute stays integer
     again = impute_attributes(features, attributes, attribute_cols=["city", "birth_year"], k=5, batch_size=32)
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_impute_attributes_with_no_attribute_gives_the_columns_and_no_rows() -> None:
+    """imputation_attributes: [] is allowed; the table keeps its columns (this raised NameError)."""
+    features, attributes = _clustered()
+    out = impute_attributes(features, attributes, attribute_cols=[], k=5, batch_size=32)
+    assert out.empty
+    assert list(out.columns) == ["customer_id", "attribute", "observed_value", "imputed_value", "value",
+                                 "confidence", "n_neighbors", "n_group_neighbors", "is_imputed"]
 
 
 def test_impute_attributes_customer_without_features_keeps_observed() -> None:

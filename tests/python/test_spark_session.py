@@ -7,7 +7,6 @@ import importlib.util
 from types import SimpleNamespace
 
 import pytest
-
 from customer_activation import spark_session
 
 pytestmark = pytest.mark.skipif(

@@ -1,9 +1,8 @@
 """single_threaded: the numerical libraries run on one thread inside, as before outside."""
 from __future__ import annotations
 
-from threadpoolctl import threadpool_info
-
 from customer_activation.threads import single_threaded
+from threadpoolctl import threadpool_info
 
 
 def _threads() -> dict[str, int]:

@@ -1,7 +1,7 @@
 """n, mean, Q1, median, Q3 (and the same among non-zero values) per campaign x arm x metric x
 period of the before/after metrics (customer_activation.campaign_models.metric_quartiles)."""
-from customer_activation.model_io import to_frame
 from customer_activation.campaign_models import metric_quartiles
+from customer_activation.model_io import to_frame
 
 
 def model(dbt, session):

@@ -2,16 +2,17 @@
 campaign is trained only on campaigns whose response windows had closed before it started
 (customer_activation.campaign_models.response_predictions). Feeds the pilot gate where a
 contact has no predicted_response. Settings: vars campaign_response_model_* (see _campaigns.yml)."""
-from customer_activation.model_io import to_frame
 from customer_activation.campaign_models import response_predictions
+from customer_activation.model_io import build_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    settings = build_settings(dbt.ref("build_settings"))
     return response_predictions(
         to_frame(dbt.ref("campaign_contact_outcomes")),
         to_frame(dbt.ref("campaign_customer_features"), "feature_context = 'contact'"),
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),
-        C=float(dbt.config.get("regularisation_c")),
-        min_rows=int(dbt.config.get("min_training_rows")),
-        random_state=int(dbt.config.get("random_seed")))
+        C=settings["campaign_response_model_c"],
+        min_rows=settings["campaign_response_model_min_rows"],
+        random_state=settings["random_seed"])

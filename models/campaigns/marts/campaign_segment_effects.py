@@ -1,15 +1,16 @@
 """Uplift per campaign x segment at the campaign start (RFM segment, lifecycle stage), with
 Benjamini-Hochberg and Holm adjusted p-values per campaign x dimension
 (customer_activation.campaign_models.segment_effects)."""
-from customer_activation.model_io import to_frame
 from customer_activation.campaign_models import segment_effects
+from customer_activation.model_io import build_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    settings = build_settings(dbt.ref("build_settings"))
     segments = to_frame(dbt.ref("campaign_customer_features"), "feature_context = 'contact'",
                         ["campaign_id", "customer_id", "rfm_segment", "lifecycle_stage"])
     return segment_effects(
         to_frame(dbt.ref("campaign_contact_outcomes")), segments,
-        confidence=float(dbt.config.get("confidence")),
-        min_n=int(dbt.config.get("min_n")))
+        confidence=settings["campaign_confidence"],
+        min_n=settings["campaign_segment_min_n"])

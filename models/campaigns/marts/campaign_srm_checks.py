@@ -1,13 +1,14 @@
 """Sample-ratio-mismatch checks per observed campaign: chi-square of the arm (and, for planned
 campaigns, phase) counts against the planned split, flagged at p < var campaign_srm_alpha
 (customer_activation.campaign_models.srm_checks)."""
-from customer_activation.model_io import to_frame
 from customer_activation.campaign_models import srm_checks
+from customer_activation.model_io import build_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    settings = build_settings(dbt.ref("build_settings"))
     return srm_checks(
         to_frame(dbt.ref("campaign_contact_outcomes"), None, ["campaign_id", "customer_id", "arm", "phase"]),
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),
-        alpha=float(dbt.config.get("alpha")))
+        alpha=settings["campaign_srm_alpha"])

@@ -2,31 +2,32 @@
 validation on the time-based holdout with baselines, final parameters, calibration, run log.
 A thin wrapper around customer_activation.label_models.train_label_models; the SQL models
 ml_label_model_parameters / _metrics / _calibration and ml_model_runs split it by result_kind.
-With var refit_models false the previous fit is kept (daily scoring runs; README "Daily
-refresh") unless there is none or the features changed since."""
-import json
-
-from customer_activation.model_io import previous_result, to_frame
-from customer_activation.label_models import LabelModelSettings, reusable_fit, train_label_models
+With var refit_models false the previous fit is kept (daily scoring runs; docs/refresh.md) unless there is none or the features changed since."""
+from customer_activation.label_models import (
+    LabelModelSettings,
+    reusable_fit,
+    train_label_models,
+)
+from customer_activation.model_io import build_settings, previous_result, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    challenger = dbt.config.get("gradient_boosting_challenger")  # yes or no
+    build = build_settings(dbt.ref("build_settings"))
     settings = LabelModelSettings(
-        C=float(dbt.config.get("regularisation_c")),
-        manual_weight=float(dbt.config.get("manual_label_weight")),
-        max_training_rows=int(dbt.config.get("max_training_rows")),
-        min_rows=int(dbt.config.get("min_training_rows")),
-        min_class_rows=int(dbt.config.get("min_class_rows")),
-        random_state=int(dbt.config.get("random_seed")),
-        compare_gradient_boosting=challenger == "yes",
-        comparison_max_rows=int(dbt.config.get("comparison_max_rows")),
-        max_evaluation_rows=int(dbt.config.get("max_evaluation_rows")),
+        C=build["label_model_regularisation_c"],
+        manual_weight=build["label_model_manual_weight"],
+        max_training_rows=build["label_model_max_training_rows"],
+        min_rows=build["label_model_min_training_rows"],
+        min_class_rows=build["label_model_min_class_rows"],
+        random_state=build["random_seed"],
+        compare_gradient_boosting=build["label_model_compare_gradient_boosting"],
+        comparison_max_rows=build["label_model_comparison_max_rows"],
+        max_evaluation_rows=build["label_model_max_evaluation_rows"],
     )
     scaling = to_frame(dbt.ref("int_feature_scaling")).sort_values("feature_order")
     feature_cols = scaling["feature_name"].tolist()
-    if dbt.config.get("refit") == "no":
+    if not build["refit_models"]:
         previous = previous_result(session, dbt.this)
         if previous is not None and reusable_fit(previous, feature_cols):
             return previous
@@ -38,7 +39,7 @@ def model(dbt, session):
     carried_forward = labels.loc[labels["feature_date_role"] == "backtest", ["customer_id", "target", "rule_label"]]
     carried_forward = carried_forward.rename(columns={"rule_label": "label"})
     recency = rfm.loc[rfm["feature_date_role"] == "training", ["customer_id", "recency_days"]]
-    class_order = json.loads(dbt.config.get("class_order"))
+    class_order = build["label_classes"]
     results = train_label_models(
         vectors, labels, feature_cols, carried_forward=carried_forward, recency=recency,
         settings=settings, class_order=class_order)

@@ -603,7 +603,7 @@ def _simulate_chunk(ctx: _Ctx, ci: int, lo: int, hi: int, order_off: int, comm_o
     # ---- campaigns: contacts, treatment, potential extra orders --------------------
     signed_at = t0
     c_parts = []
-    for j, (cid, _nm, obj, _ch, _off, W, delta, _cpc, _fc, frac) in enumerate(CAMPAIGNS):
+    for j, (_cid, _nm, obj, _ch, _off, W, delta, _cpc, _fc, frac) in enumerate(CAMPAIGNS):
         s = ctx.camp_start[j]
         signed = signed_at < s - 60
         if j == DISAGREE_CAMPAIGN:  # lapsed customers only: organic response ~0
