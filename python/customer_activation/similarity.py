@@ -836,7 +836,8 @@ def lookalike_audiences(
         ranked["n_seeds"] = len(ids)
         ranked["method"] = method
         frames.append(ranked)
-    if not frames:  # no attribute to impute: the table's columns, no rows
-        dtypes = {"confidence": float, "n_neighbors": "int64", "n_group_neighbors": "int64", "is_imputed": bool}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
+    if not frames:
+        return pd.DataFrame({audience_col: pd.Series(dtype=object), id_col: pd.Series(dtype=object),
+                             "score": pd.Series(dtype=float), "rank": pd.Series(dtype="int64"),
+                             "n_seeds": pd.Series(dtype="int64"), "method": pd.Series(dtype=object)})
     return pd.concat(frames, ignore_index=True)[columns]
