@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import re
 import time
 from pathlib import Path
 
 import duckdb
+from json_output import write_json
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ROLES = [("scoring", 0), ("training", 90), ("backtest", 180)]
@@ -656,12 +656,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     result = run_floor(args.data.resolve(), args.project_db.resolve(), args.as_of, args.temp_dir,
                        args.floor_db.resolve() if args.floor_db else None)
-    text = json.dumps(result, indent=2, default=str)
-    if args.out:
-        args.out.write_text(text)
-    else:
-        print(text)
-    return 0
+    return write_json(result, args.out)
 
 
 if __name__ == "__main__":

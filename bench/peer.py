@@ -14,12 +14,12 @@ cent, the three scores).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from json_output import write_json
 
 ROLES = [("scoring", 0), ("training", 90), ("backtest", 180)]
 N_BINS = 5
@@ -126,12 +126,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     result = run_peer(args.data.resolve(), args.project_db.resolve() if args.project_db else None, args.as_of)
-    text = json.dumps(result, indent=2, default=str)
-    if args.out:
-        args.out.write_text(text)
-    else:
-        print(text)
-    return 0
+    return write_json(result, args.out)
 
 
 if __name__ == "__main__":

@@ -56,3 +56,11 @@
         else coalesce({{ matched_segment }}, 'Unmapped')
     end
 {%- endmacro %}
+
+{#- The RFM values and scores a customer row carries, read from `relation` (int_customer_rfm):
+    recency_days, frequency, monetary and their scores. -#}
+{% macro rfm_value_columns(relation) -%}
+    {%- for column in ['recency_days', 'frequency', 'monetary', 'r_score', 'f_score', 'm_score'] %}
+        {{ relation }}.{{ column }},
+    {%- endfor %}
+{%- endmacro %}

@@ -5,7 +5,8 @@ with score_pairs as (
     {%- for r in range(1, n + 1) %}
     {%- set outer = loop %}
     {%- for fm in range(1, n + 1) %}
-    select {{ r }} as r_score, {{ fm }} as fm_score{% if not (outer.last and loop.last) %} union all{% endif %}
+    select {{ r }} as r_score, {{ fm }} as fm_score
+    {% if not (outer.last and loop.last) %}union all{% endif %}
     {%- endfor %}
     {%- endfor %}
 )

@@ -121,7 +121,7 @@ response_history as (
     {{ seen_before_anchor('responses', 'responded_at') }}
 ),
 
-{#- RFM segment at each campaign start, scored among every customer with a completed order
+{# RFM segment at each campaign start, scored among every customer with a completed order
     before it (as int_customer_rfm does at the feature dates). #}
 rfm_dates as (
     select distinct feature_end_ts, feature_date from anchor_dates where feature_context = 'contact'

@@ -54,7 +54,7 @@ planned_only as (
         true as is_planned,
         true as is_planned_only
     from plans
-    where plans.campaign_id not in (select campaign_id from campaigns)
+    where plans.campaign_id not in (select campaigns.campaign_id from campaigns)
 )
 
 select * from observed

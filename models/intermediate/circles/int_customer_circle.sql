@@ -28,7 +28,7 @@ degrees as (
     group by customer_id, feature_date_role
 ),
 
-{#- A referral edge read from the referrer: the given direction when the referrer is
+{# A referral edge read from the referrer: the given direction when the referrer is
     customer_id, the reversed one otherwise. -#}
 referrals as (
     select

@@ -21,12 +21,7 @@ with final as (
         population.tenure_days,
 
         -- RFM
-        rfm.recency_days,
-        rfm.frequency,
-        rfm.monetary,
-        rfm.r_score,
-        rfm.f_score,
-        rfm.m_score,
+        {{- rfm_value_columns('rfm') }}
         rfm.rfm_segment,
         rfm.has_completed_order,
 

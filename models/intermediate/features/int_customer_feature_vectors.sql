@@ -10,7 +10,7 @@ with parameters as (
         max(case when feature_name = '{{ feature.name }}' then center end) as {{ feature.name }}__center,
         max(case when feature_name = '{{ feature.name }}' then scale end) as {{ feature.name }}__scale{{ "," if not loop.last }}
     {%- endfor %}
-    from {{ ref('int_feature_scaling') }} as scaling
+    from {{ ref('int_feature_scaling') }}
 )
 
 select

@@ -21,7 +21,7 @@ fit_population as (
         else 'scoring' end
 ),
 
-{#- Every parameter in one aggregate pass over the fit population (one wide row), then one
+{# Every parameter in one aggregate pass over the fit population (one wide row), then one
     row per feature. -#}
 fitted_wide as (
     select

@@ -23,7 +23,7 @@ with by_rank as (
         {%- endfor %}
         count(case when is_stable then 1 end) as n_stable_interests,
         count(*) as n_categories
-    from {{ ref('int_customer_interests') }} as interests
+    from {{ ref('int_customer_interests') }}
     group by customer_id, feature_date_role
 ),
 

@@ -59,12 +59,7 @@ profile_facts as (
         {{ email_hash('customers.email') }} as email_sha256,
         {{ phone_hash('customers.phone') }} as phone_sha256,
         {{ phone_masked('customers.phone') }} as phone_masked,
-        rfm.recency_days,
-        rfm.frequency,
-        rfm.monetary,
-        rfm.r_score,
-        rfm.f_score,
-        rfm.m_score,
+        {{- rfm_value_columns('rfm') }}
         rfm.rfm_cell,
         rfm.rfm_segment,
         order_stats.n_orders,
