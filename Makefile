@@ -9,7 +9,7 @@
 #   make docs-vars  regenerate docs/vars.md from the settings registry
 #   make publish copy the BI-facing schemas of the build into $(PUBLISH_DIR)/customer_activation.duckdb,
 #                a read-only file replaced atomically (BI tools read that, never the build database)
-#   make refresh the daily refresh (README "Daily refresh"): an incremental dbt build on the same
+#   make refresh the daily refresh (docs/refresh.md): an incremental dbt build on the same
 #                database, then publish; FULL_REFRESH=1 re-stages every raw row first
 #   make build-spark   the same build on local Apache Spark (dbt-spark, Java 17+): installs
 #                the [spark] extra, writes under CUSTOMER_ACTIVATION_SPARK_DIR (target/spark)
@@ -62,7 +62,7 @@ $(DEMO_STAMP):
 dbt-build: install
 	$(DBT) build --vars '$(DEMO_VARS)' $(DBT_ARGS)
 
-# Daily refresh (README "Daily refresh"): what a scheduler runs once the day's rows are in the
+# Daily refresh (docs/refresh.md): what a scheduler runs once the day's rows are in the
 # raw tables. The same dbt build: the parsed staging models (tag parsed_rows) append the new
 # raw rows (var incremental_lookback_days), everything downstream is rebuilt from them.
 # REFRESH_VARS: the build's vars (as_of_date: the day just ended; raw_data_path / raw_schema).
@@ -80,12 +80,12 @@ endif
 # Local Spark: one JVM per build (local[2]); the warehouse and its Derby metastore live in
 # CUSTOMER_ACTIVATION_SPARK_DIR (default target/spark), which one build at a time may use.
 # dbt runs through the project's runner so Python models run in dbt's own Spark session
-# (README "Running on Spark").
+# (docs/spark.md).
 SPARK_DBT := $(BIN)/python -m customer_activation.spark_session
 build-spark: install-spark demo-data
 	$(SPARK_DBT) build --target spark --vars '$(DEMO_VARS)' $(DBT_ARGS)
 
-# BI access (README "BI access"): the published copy BI tools connect to.
+# BI access (docs/bi.md): the published copy BI tools connect to.
 PUBLISH_DIR ?= published
 publish: install
 	$(BIN)/python -m customer_activation.publish --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(PUBLISH_DIR)
@@ -111,7 +111,7 @@ lint: install demo-data
 docs-vars: install
 	$(BIN)/python -m customer_activation.settings --write docs/vars.md
 
-# Campaign report (README "Campaign loop"): self-contained HTML of every campaign in $(REPORT_DIR).
+# Campaign report (docs/campaigns.md): self-contained HTML of every campaign in $(REPORT_DIR).
 REPORT_DIR ?= reports
 .PHONY: report
 report: install

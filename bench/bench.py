@@ -18,7 +18,7 @@ Steps, each timed with the load average recorded next to it:
   6. refresh  one more day of orders, order lines and events (the last day copied to the next
               one with new ids), then `dbt build` again with as_of_date one day later, on the
               same database, with refit_models false (a daily scoring run: the label-model
-              fit and the imputation evaluation are kept; README "Daily refresh")
+              fit and the imputation evaluation are kept; docs/refresh.md)
 Results: bench/results/<size>-<timestamp>.json; the table is printed.
 """
 from __future__ import annotations
@@ -526,7 +526,7 @@ def main(argv=None) -> int:
     if args.refresh:
         next_day = (dt.date.fromisoformat(END_DATE) + dt.timedelta(days=1)).isoformat()
         new_rows = make_refresh_data(data, size_dir / f"{data.name}-plus1day")
-        # the daily refresh of README "Daily refresh": score with the week's fit (refit_models false)
+        # the daily refresh of docs/refresh.md: score with the week's fit (refit_models false)
         refresh = run_build("refresh", work, db, profiles_dir,
                             {"raw_data_path": str(size_dir / f"{data.name}-plus1day"), "as_of_date": next_day,
                              "refit_models": False}, fresh=False)

@@ -1,5 +1,5 @@
 {#-
-  Incremental staging of the large tables (orders, order_items, events): README "Daily refresh".
+  Incremental staging of the large tables (orders, order_items, events): docs/refresh.md.
 
   stg_<table>_parsed holds every raw row once, parsed: a pure function of the row's text and the
   parsing settings (row_hash of the raw text, copy_number among identical rows, typed columns,

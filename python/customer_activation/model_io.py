@@ -90,10 +90,25 @@ def previous_result(session: Any, this: Any) -> pd.DataFrame | None:
     return to_frame(relation)
 
 
-def build_settings(relation: Any) -> dict[str, Any]:
-    """The build's settings, {var name: value}, as the settings registry resolved them for this
-    run: ``build_settings(dbt.ref("build_settings"))``. A Python model reads its settings here,
-    by the var's name, never with defaults of its own. (The ref stays in the model's own code:
-    dbt finds a Python model's dependencies there.)"""
-    from customer_activation.settings import settings_from_table
-    return settings_from_table(to_frame(relation))
+def model_settings(config_settings: str | None) -> dict[str, Any]:
+    """The settings a dbt Python model reads, {var name: value}: the vars its YAML config passes
+    (config ``settings``: ``tojson({name: var(name, none), ...})``, rendered with this run's
+    vars) and, for a var not set, the default of the settings registry. validate_vars has
+    checked every set var at the start of the run. (Not the build_settings table: a run that
+    selects a few models with other vars would read the values of an earlier build.)
+    Called as ``model_settings(dbt.config.get("settings"))``: dbt hands a Python model only the
+    config keys its own code names."""
+    import json
+
+    from customer_activation.settings import registry, typed_value
+    raw = config_settings
+    if not raw:
+        raise ValueError("this Python model has no `settings` config: list the vars it reads in its YAML "
+                         "(config: settings: \"{{ tojson({'name': var('name', none)}) }}\")")
+    entries = {e["name"]: e for e in registry()}
+    values = {}
+    for name, value in json.loads(raw).items():
+        if name not in entries:
+            raise KeyError(f"setting {name!r} is not in the settings registry (macros/settings/registry.sql)")
+        values[name] = typed_value(entries[name], entries[name]["default"] if value is None else value)
+    return values

@@ -90,14 +90,19 @@ def settings_from_table(frame: pd.DataFrame) -> dict[str, Any]:
     values = {}
     for name, kind, value in zip(frame[columns["setting_name"]], frame[columns["setting_type"]],
                                  frame[columns["setting_value"]], strict=True):
-        value = json.loads(value)
-        # JSON does not keep 1 and 1.0 apart; the registry's type does
-        if kind == "number" and value is not None:
-            value = float(value)
-        elif kind == "integer" and value is not None:
-            value = int(value)
-        values[str(name)] = value
+        values[str(name)] = typed_value({"type": kind}, json.loads(value))
     return values
+
+
+def typed_value(entry: dict[str, Any], value: Any) -> Any:
+    """A setting's value in its registry type: JSON and YAML do not keep 1 and 1.0 apart."""
+    if value is None:
+        return None
+    if entry["type"] == "number":
+        return float(value)
+    if entry["type"] == "integer":
+        return int(value)
+    return value
 
 
 def _format_value(entry: dict[str, Any], value: Any) -> str:

@@ -1,5 +1,5 @@
 -- Fails with one row per contract table whose input rows are not exactly kept + rejected.
--- After an incremental build (README "Daily refresh") unaccounted rows of orders, order_items or
+-- After an incremental build (docs/refresh.md) unaccounted rows of orders, order_items or
 -- events are raw rows the parsed staging models do not hold: rows dated before as_of_date -
 -- incremental_lookback_days that arrived after their day was staged (more input than staged),
 -- or raw rows changed or deleted after they were staged (a difference either way). Re-stage:

@@ -295,7 +295,7 @@ def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_b
          "response_type": "purchase", "revenue": "80.00"} for cid in treated["customer_id"].iloc[:n_respond]])
 
     # the late order is dated weeks back, before the default incremental lookback: one run with
-    # a larger lookback stages it (README "Daily refresh")
+    # a larger lookback stages it (docs/refresh.md)
     rebuilt = run_dbt(["run", "-s", "+campaign_customer_metrics", "+campaign_results", "+campaign_pilot_gate",
                        "+campaign_srm_checks", "campaign_summary"], work,
                       {**vars_, "incremental_lookback_days": 3650})

@@ -1,4 +1,4 @@
-"""Incremental refresh (README "Daily refresh"): a build on day D, then one more day of data
+"""Incremental refresh (docs/refresh.md): a build on day D, then one more day of data
 appended and an incremental `dbt build` with as_of_date D + 1, gives exactly the tables of a
 `dbt build --full-refresh` on the combined data, row for row, in every schema.
 
@@ -241,7 +241,7 @@ def test_rows_older_than_the_lookback_wait_for_a_full_refresh(two_days, incremen
 
 
 def test_scoring_runs_keep_the_last_fit_until_refit(two_days, day_build, tmp_path):
-    """With refit_models false (README "Daily refresh": score daily, refit weekly) the label
+    """With refit_models false (docs/refresh.md: score daily, refit weekly) the label
     models and the imputation evaluation keep their last result even when a setting that
     changes the fit is given; with refit_models true (the default) they fit again."""
     copy_build(day_build.db_path, tmp_path)

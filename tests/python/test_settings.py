@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from customer_activation import settings
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -59,18 +60,31 @@ def test_every_registered_setting_is_read_somewhere():
     assert unused == [], f"declared but never read: {unused}"
 
 
-def test_python_models_read_only_registered_settings():
-    """A dbt Python model reads its settings from build_settings by the var's name."""
-    wrappers = sorted((PROJECT / "models").rglob("*.py"))
-    read = {}
-    for path in wrappers:
-        text = path.read_text()
-        assert "dbt.config.get(" not in text, f"{path.name}: settings come from build_settings, not the config"
-        for name in re.findall(r'\b(?:settings|build)\["(\w+)"\]', text):
-            read.setdefault(name, []).append(path.name)
-    assert read, "no Python model reads a setting"
-    assert sorted(set(read) - set(NAMES)) == []
+def _python_model_configs() -> dict[str, list[str]]:
+    """{Python model: the vars its YAML `settings` config passes}."""
+    configs = {}
+    for path in (PROJECT / "models").rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            text = (model.get("config") or {}).get("settings")
+            if text:
+                configs[model["name"]] = re.findall(r"'(\w+)': var\('(\w+)', none\)", text)
+    return {name: [k for k, v in pairs if k == v] for name, pairs in configs.items()}
 
+
+def test_python_models_read_only_registered_settings_their_config_passes():
+    """A dbt Python model reads its settings by the var's name (model_io.model_settings), each
+    one passed by its YAML config as var(name, none) and declared in the registry."""
+    configs = _python_model_configs()
+    read_any = False
+    for path in sorted((PROJECT / "models").rglob("*.py")):
+        text = path.read_text()
+        assert text.count("dbt.config.get(") == text.count('model_settings(dbt.config.get("settings"))'), \
+            f"{path.name}: read settings with model_settings(dbt.config.get(\"settings\"))"
+        read = set(re.findall(r'\b(?:settings|build)\["(\w+)"\]', text))
+        read_any |= bool(read)
+        assert read <= set(configs.get(path.stem, [])), f"{path.name} reads vars its config does not pass"
+        assert set(configs.get(path.stem, [])) <= set(NAMES), path.name
+    assert read_any, "no Python model reads a setting"
 
 def test_sql_reads_vars_only_through_the_registry():
     """var() outside the settings macros would bypass the defaults and the checks."""
@@ -85,20 +99,23 @@ YAML_VAR_ALLOWED = {"models/staging/_sources.yml": {"raw_database", "raw_schema"
 
 
 def test_yaml_reads_no_var_but_a_source_location():
-    """A data test reads a setting through accepted_setting_values, a Python model through the
-    build_settings table; a var() in YAML would carry a default of its own."""
+    """A var() in YAML carries no default of its own: a data test reads a setting through
+    accepted_setting_values, a Python model gets var(name, none) in its `settings` config and the
+    registry's default in Python; only a source's location (where the raw tables are) needs a
+    value at parse time, the registry's default ''."""
     found = {}
     for p in SQL_AND_YAML:
         if p.suffix in (".yml", ".yaml"):
-            names = set(re.findall(r"\bvar\('(\w+)'", p.read_text()))
-            if names - YAML_VAR_ALLOWED.get(str(p.relative_to(PROJECT)), set()):
-                found[str(p.relative_to(PROJECT))] = sorted(names)
+            allowed = YAML_VAR_ALLOWED.get(str(p.relative_to(PROJECT)), set())
+            calls = re.findall(r"\bvar\('(\w+)'(?:,\s*([^)]*))?\)", p.read_text())
+            bad = sorted({n for n, default in calls if n not in allowed and default.strip() != "none"})
+            if bad:
+                found[str(p.relative_to(PROJECT))] = bad
     assert found == {}
     by_name = {e["name"]: e for e in settings.registry()}
     for names in YAML_VAR_ALLOWED.values():
         for name in names:
             assert by_name[name]["default"] == "", name
-
 
 def test_the_var_reference_page_is_generated_from_the_registry():
     page = PROJECT / "docs" / "vars.md"

@@ -3,12 +3,12 @@ interval) against the mean predicted response of the same customers; pass / fail
 insufficient_sample or why there is no decision, the pilot's incremental effect, and a
 recommended pilot size (customer_activation.campaign_models.pilot_gates)."""
 from customer_activation.campaign_models import pilot_gates
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     return pilot_gates(
         to_frame(dbt.ref("campaign_contact_outcomes")),
         to_frame(dbt.ref("campaign_response_predictions")),

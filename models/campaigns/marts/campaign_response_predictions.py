@@ -3,12 +3,12 @@ campaign is trained only on campaigns whose response windows had closed before i
 (customer_activation.campaign_models.response_predictions). Feeds the pilot gate where a
 contact has no predicted_response. Settings: vars campaign_response_model_* (see _campaigns.yml)."""
 from customer_activation.campaign_models import response_predictions
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     return response_predictions(
         to_frame(dbt.ref("campaign_contact_outcomes")),
         to_frame(dbt.ref("campaign_customer_features"), "feature_context = 'contact'"),

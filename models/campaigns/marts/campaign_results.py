@@ -2,12 +2,12 @@
 revenue, cost and ROI, each with a confidence interval
 (customer_activation.campaign_models.campaign_results)."""
 from customer_activation.campaign_models import campaign_results
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     return campaign_results(
         to_frame(dbt.ref("campaign_contact_outcomes")),
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),

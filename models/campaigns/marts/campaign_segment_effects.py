@@ -2,12 +2,12 @@
 Benjamini-Hochberg and Holm adjusted p-values per campaign x dimension
 (customer_activation.campaign_models.segment_effects)."""
 from customer_activation.campaign_models import segment_effects
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     segments = to_frame(dbt.ref("campaign_customer_features"), "feature_context = 'contact'",
                         ["campaign_id", "customer_id", "rfm_segment", "lifecycle_stage"])
     return segment_effects(

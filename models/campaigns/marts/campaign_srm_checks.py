@@ -2,12 +2,12 @@
 campaigns, phase) counts against the planned split, flagged at p < var campaign_srm_alpha
 (customer_activation.campaign_models.srm_checks)."""
 from customer_activation.campaign_models import srm_checks
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     return srm_checks(
         to_frame(dbt.ref("campaign_contact_outcomes"), None, ["campaign_id", "customer_id", "arm", "phase"]),
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),

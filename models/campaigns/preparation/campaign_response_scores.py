@@ -3,12 +3,12 @@ response model trained on all the feedback so far (every treated contact with a 
 window), applied with the plan's objective, channel and response window
 (customer_activation.campaign_models.response_scores). campaign_assignments ranks by it."""
 from customer_activation.campaign_models import response_scores
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     return response_scores(
         to_frame(dbt.ref("campaign_audience_members"), None, ["audience_name", "customer_id"]),
         to_frame(dbt.ref("campaign_definitions"), "is_planned"),

@@ -8,12 +8,12 @@ from customer_activation.label_models import (
     reusable_fit,
     train_label_models,
 )
-from customer_activation.model_io import build_settings, previous_result, to_frame
+from customer_activation.model_io import model_settings, previous_result, to_frame
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    build = build_settings(dbt.ref("build_settings"))
+    build = model_settings(dbt.config.get("settings"))
     settings = LabelModelSettings(
         C=build["label_model_regularisation_c"],
         manual_weight=build["label_model_manual_weight"],

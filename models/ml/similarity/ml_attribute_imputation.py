@@ -1,13 +1,13 @@
 """Similarity imputation of customer attributes at as_of_date (long form: one row per customer
 and attribute). A thin wrapper around customer_activation.similarity.impute_attributes;
 settings are the vars imputation_* (read from build_settings)."""
-from customer_activation.model_io import build_settings, similarity_inputs
+from customer_activation.model_io import model_settings, similarity_inputs
 from customer_activation.similarity import impute_attributes
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     attributes = settings["imputation_attributes"]
     inputs = similarity_inputs(dbt.ref("int_customer_feature_vectors"), dbt.ref("int_feature_scaling"),
                                dbt.ref("stg_customers"), dbt.ref("int_customer_circle"), attributes)

@@ -3,17 +3,13 @@ known values is hidden and imputed), next to the mode / median baseline. A thin 
 around customer_activation.similarity.evaluate_imputation with the settings of
 ml_attribute_imputation (vars imputation_*, see _ml.yml). With var refit_models false the
 previous evaluation is kept when it covers the same attributes."""
-from customer_activation.model_io import (
-    build_settings,
-    previous_result,
-    similarity_inputs,
-)
+from customer_activation.model_io import model_settings, previous_result, similarity_inputs
 from customer_activation.similarity import evaluate_imputation
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     attributes = settings["imputation_attributes"]
     if not settings["refit_models"]:
         previous = previous_result(session, dbt.this)

@@ -1,13 +1,13 @@
 """Look-alike audiences: for every seed audience of ml_lookalike_seeds, the top-N other
 customers ranked by similarity to its members at as_of_date. A thin wrapper around
 customer_activation.similarity.lookalikes; settings from vars lookalike_* (see _ml.yml)."""
-from customer_activation.model_io import build_settings, to_frame
+from customer_activation.model_io import model_settings, to_frame
 from customer_activation.similarity import lookalike_audiences
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = build_settings(dbt.ref("build_settings"))
+    settings = model_settings(dbt.config.get("settings"))
     scaling = to_frame(dbt.ref("int_feature_scaling"))
     groups = settings["lookalike_feature_groups"]
     feature_cols = scaling.loc[scaling["feature_group"].isin(groups)].sort_values(

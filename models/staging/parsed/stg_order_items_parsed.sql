@@ -1,5 +1,5 @@
 {#- Every raw row of order_items once, parsed: a pure function of the row's text and the
-    parsing settings (macros/staging/incremental.sql; README "Daily refresh"). Incremental, append only:
+    parsing settings (macros/staging/incremental.sql; docs/refresh.md). Incremental, append only:
     a line has no date of its own, so a run looks at the lines whose order_id is not a settled
     order (one whose parsed rows in stg_orders_parsed all have an order_ts before as_of_date -
     incremental_lookback_days): lines of recent, unknown or undated orders. Exact copies of a

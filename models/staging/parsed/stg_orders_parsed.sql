@@ -1,5 +1,5 @@
 {#- Every raw row of orders once, parsed: a pure function of the row's text and the parsing
-    settings (macros/staging/incremental.sql; README "Daily refresh"). Incremental, append only: a run
+    settings (macros/staging/incremental.sql; docs/refresh.md). Incremental, append only: a run
     adds the raw rows not yet here, looking at rows with an order_ts on or after as_of_date -
     incremental_lookback_days, or none that parses. parse_reject_reason is the first failing
     check that needs nothing but the row; stg_orders_checked makes the others. -#}
