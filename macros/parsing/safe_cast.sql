@@ -26,3 +26,10 @@
 {% macro is_unparseable(raw_expr, parsed_expr) -%}
   ({{ clean_text(raw_expr) }} is not null and {{ parsed_expr }} is null)
 {%- endmacro %}
+
+{# True when any of the columns holds text that did not parse (its raw text is raw_<column>). #}
+{% macro any_unparseable(columns) -%}
+  {%- for column in columns -%}
+    {{ is_unparseable('raw_' ~ column, column) }}{{ " or " if not loop.last }}
+  {%- endfor -%}
+{%- endmacro %}
