@@ -2,7 +2,7 @@
 #   make build   create .venv if missing, install, generate the demo data, dbt build into
 #                $(CUSTOMER_ACTIVATION_DB) (default customer_activation.duckdb)
 #   make test    run every test (pytest: the package, the dbt project end to end, and the
-#                same project on local Apache Spark checked against DuckDB)
+#                same project on local Apache Spark checked against DuckDB), then make lint
 #   make test-fast  the unit tests of the package and the project's files (tests/python): no
 #                dbt build, no Spark
 #   make lint    ruff (Python) and sqlfluff (the dbt models, compiled against the demo build)
@@ -96,6 +96,7 @@ TEST_WORKERS ?= 2
 PYTEST_WORKERS = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 test: install install-spark
 	$(BIN)/python -m pytest -q $(PYTEST_WORKERS)
+	$(MAKE) --no-print-directory lint
 
 test-fast: install
 	$(BIN)/python -m pytest -q tests/python $(PYTEST_WORKERS)

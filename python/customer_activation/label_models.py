@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -59,18 +59,25 @@ PREDICT_ROWS = 65536  # rows per prediction batch
 
 @dataclass
 class LabelModelSettings:
-    """Knobs of the label models (dbt vars reach them through the model config)."""
+    """The settings of the label models, named as their vars (macros/settings/registry.sql);
+    no defaults here: the registry has them (LabelModelSettings.from_settings)."""
 
-    C: float = 1.0
-    manual_weight: float = 3.0
-    max_training_rows: int = 100_000
-    min_rows: int = 50
-    min_class_rows: int = 10
-    random_state: int = 0
-    max_iter: int = 1000
-    compare_gradient_boosting: bool = True
-    comparison_max_rows: int = 50_000
-    max_evaluation_rows: int = 200_000
+    label_model_regularisation_c: float
+    label_model_manual_weight: float
+    label_model_max_training_rows: int
+    label_model_min_training_rows: int
+    label_model_min_class_rows: int
+    random_seed: int
+    label_model_compare_gradient_boosting: bool
+    label_model_comparison_max_rows: int
+    label_model_max_evaluation_rows: int
+    max_iter: int = 1000  # the solver's iteration cap, not a setting
+
+    @classmethod
+    def from_settings(cls, values: dict[str, Any]) -> LabelModelSettings:
+        """The label-model settings out of {var name: value} (model_io.model_settings)."""
+        names = [f.name for f in fields(cls) if f.name != "max_iter"]
+        return cls(**{name: values[name] for name in names})
 
 
 @dataclass
@@ -151,12 +158,12 @@ def _drop_rare_classes(frame: pd.DataFrame, min_class_rows: int) -> tuple[pd.Dat
 
 def _fit(frame: pd.DataFrame, feature_cols: list[str], target: str,
          settings: LabelModelSettings) -> FittedLabelModel:
-    frame, _ = _drop_rare_classes(frame, settings.min_class_rows)
-    sample = _sample(frame, settings.max_training_rows, settings.random_state)
+    frame, _ = _drop_rare_classes(frame, settings.label_model_min_class_rows)
+    sample = _sample(frame, settings.label_model_max_training_rows, settings.random_seed)
     return fit_label_model(
-        sample[feature_cols], sample["label"], sample_weight=_weights(sample, settings.manual_weight),
-        C=settings.C, random_state=settings.random_state, max_iter=settings.max_iter,
-        min_rows=settings.min_rows, target=target)
+        sample[feature_cols], sample["label"], sample_weight=_weights(sample, settings.label_model_manual_weight),
+        C=settings.label_model_regularisation_c, random_state=settings.random_seed, max_iter=settings.max_iter,
+        min_rows=settings.label_model_min_training_rows, target=target)
 
 
 def _gradient_boosting_proba(train: pd.DataFrame, evaluate: pd.DataFrame, feature_cols: list[str],
@@ -166,17 +173,17 @@ def _gradient_boosting_proba(train: pd.DataFrame, evaluate: pd.DataFrame, featur
     manual-label weights); None when fewer than two classes remain."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    frame, _ = _drop_rare_classes(train, settings.min_class_rows)
-    sample = _sample(frame, settings.comparison_max_rows, settings.random_state)
-    if sample["label"].nunique() < 2 or len(sample) < settings.min_rows:
+    frame, _ = _drop_rare_classes(train, settings.label_model_min_class_rows)
+    sample = _sample(frame, settings.label_model_comparison_max_rows, settings.random_seed)
+    if sample["label"].nunique() < 2 or len(sample) < settings.label_model_min_training_rows:
         return None
     model = HistGradientBoostingClassifier(
         max_iter=100, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False,
-        class_weight="balanced", random_state=settings.random_state)
+        class_weight="balanced", random_state=settings.random_seed)
     train = sample[feature_cols].to_numpy(dtype=float)
     edges = quantile_edges(train)
     model.fit(quantile_codes(train, edges), sample["label"].to_numpy(dtype=object),
-              sample_weight=_weights(sample, settings.manual_weight))
+              sample_weight=_weights(sample, settings.label_model_manual_weight))
     out = np.zeros((len(evaluate), len(classes)))
     for start in range(0, len(evaluate), PREDICT_ROWS):
         rows = evaluate.iloc[start:start + PREDICT_ROWS][feature_cols].to_numpy(dtype=float)
@@ -262,7 +269,7 @@ def train_label_models(
     *,
     carried_forward: pd.DataFrame | None = None,
     recency: pd.DataFrame | None = None,
-    settings: LabelModelSettings | None = None,
+    settings: LabelModelSettings,
     targets: tuple[str, ...] = TARGETS,
     class_order: dict[str, list[str]] | None = None,
 ) -> LabelModelResults:
@@ -272,7 +279,6 @@ def train_label_models(
     ``training`` rows. ``recency``: (customer_id, recency_days) at the training feature date,
     for the churn ranking baseline. ``class_order``: preferred class order per target.
     """
-    settings = settings or LabelModelSettings()
     params_frames, metric_rows, calib_frames, run_rows = [], [], [], []
     models: dict[str, FittedLabelModel] = {}
     for target in targets:
@@ -281,7 +287,7 @@ def train_label_models(
         # Every model and baseline is evaluated on the same rows: the whole holdout, or a seeded
         # sample of it stratified by label (a 200,000-row sample puts an accuracy within about
         # 0.002 of the whole holdout's at 95%, at an eighth of the predictions at 1M customers).
-        evaluation = _sample(holdout, settings.max_evaluation_rows, settings.random_state)
+        evaluation = _sample(holdout, settings.label_model_max_evaluation_rows, settings.random_seed)
         seen = set(backtest["label"]).union(holdout["label"])
         preferred = (class_order or {}).get(target, [])
         classes = [c for c in preferred if c in seen] + sorted(seen - set(preferred))
@@ -301,7 +307,7 @@ def train_label_models(
             calib.insert(0, "target", target)
             calib_frames.append(calib)
 
-            if settings.compare_gradient_boosting:
+            if settings.label_model_compare_gradient_boosting:
                 gb = _gradient_boosting_proba(backtest, evaluation, feature_cols, classes, settings)
                 metric_rows += _metric_rows(
                     target, "gradient_boosting",
@@ -336,7 +342,7 @@ def train_label_models(
         # 2. final model for scoring at as_of_date
         final = _fit(holdout, feature_cols, target, settings)
         models[target] = final
-        _, rare = _drop_rare_classes(holdout, settings.min_class_rows)
+        _, rare = _drop_rare_classes(holdout, settings.label_model_min_class_rows)
         params = scoring_parameters(final)
         params.insert(0, "target", target)
         params["status"] = final.status
@@ -350,17 +356,17 @@ def train_label_models(
             "status": final.status,
             "reason": "; ".join(filter(None, [
                 final.reason,
-                f"classes with fewer than {settings.min_class_rows} labels left out of training: {', '.join(rare)}"
+                f"classes with fewer than {settings.label_model_min_class_rows} labels left out of training: {', '.join(rare)}"
                 if rare else ""])) or None,
             "n_train_rows": int(final.n_train),
             "n_validation_train_rows": int(validation.n_train),
             "n_holdout_rows": int(len(holdout)),
             "n_manual_labels": int((holdout["label_source"] == "manual").sum()),
             "class_balance": json.dumps({str(k): int(v) for k, v in balance.items()}),
-            "parameters": json.dumps({**final.params, "manual_weight": settings.manual_weight,
-                                      "max_training_rows": settings.max_training_rows,
-                                      "max_evaluation_rows": settings.max_evaluation_rows,
-                                      "min_class_rows": settings.min_class_rows}, sort_keys=True),
+            "parameters": json.dumps({**final.params, "manual_weight": settings.label_model_manual_weight,
+                                      "max_training_rows": settings.label_model_max_training_rows,
+                                      "max_evaluation_rows": settings.label_model_max_evaluation_rows,
+                                      "min_class_rows": settings.label_model_min_class_rows}, sort_keys=True),
             "n_features": len(feature_cols),
         })
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from customer_activation.label_models import LabelModelSettings, train_label_models
+from customer_activation.settings import registry
 from dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -73,9 +74,11 @@ def test_sql_scores_equal_scikit_learn(demo_build):
     labels = _frame(demo_build, "select * from ml.ml_training_labels")
     runs = _frame(demo_build, "select target, model_version, parameters from ml.ml_model_runs")
     p = json.loads(runs["parameters"].iloc[0])
-    settings = LabelModelSettings(C=p["C"], manual_weight=p["manual_weight"],
-                                  max_training_rows=p["max_training_rows"], min_rows=p["min_rows"],
-                                  min_class_rows=p["min_class_rows"], random_state=p["random_state"])
+    defaults = {e["name"]: e["default"] for e in registry()}
+    settings = LabelModelSettings.from_settings({
+        **defaults, "label_model_regularisation_c": p["C"], "label_model_manual_weight": p["manual_weight"],
+        "label_model_max_training_rows": p["max_training_rows"], "label_model_min_training_rows": p["min_rows"],
+        "label_model_min_class_rows": p["min_class_rows"], "random_seed": p["random_state"]})
     # the dbt model reads the vectors as 4-byte floats (model_io.to_frame float32): so does the refit
     results = train_label_models(vectors.astype({f: "float32" for f in features}), labels, features,
                                  settings=settings)

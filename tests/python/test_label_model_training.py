@@ -5,6 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from customer_activation.label_models import LabelModelSettings, train_label_models
+from customer_activation.settings import registry
+
+
+def label_settings(**overrides) -> LabelModelSettings:
+    """The label-model settings at the registry's defaults, with overrides by var name."""
+    return LabelModelSettings.from_settings({e["name"]: e["default"] for e in registry()} | overrides)
 
 
 def _data(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
@@ -24,7 +30,7 @@ def _data(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, list
 def test_model_beats_majority_and_challenger_is_reported() -> None:
     vectors, labels, cols = _data()
     res = train_label_models(vectors, labels, cols, targets=("churn_risk",),
-                             settings=LabelModelSettings(random_state=1))
+                             settings=label_settings(random_seed=1))
     m = res.metrics.set_index(["model", "metric"])["value"]
     assert m[("logistic_regression", "roc_auc_ovr")] > 0.8
     assert m[("majority_class", "roc_auc_ovr")] == pytest.approx(0.5)
@@ -37,18 +43,18 @@ def test_model_beats_majority_and_challenger_is_reported() -> None:
 def test_challenger_can_be_switched_off_and_results_are_deterministic() -> None:
     vectors, labels, cols = _data()
     off = train_label_models(vectors, labels, cols, targets=("churn_risk",),
-                             settings=LabelModelSettings(compare_gradient_boosting=False))
+                             settings=label_settings(label_model_compare_gradient_boosting=False))
     assert "gradient_boosting" not in set(off.metrics["model"])
     again = train_label_models(vectors, labels, cols, targets=("churn_risk",),
-                               settings=LabelModelSettings(compare_gradient_boosting=False))
+                               settings=label_settings(label_model_compare_gradient_boosting=False))
     pd.testing.assert_frame_equal(off.parameters, again.parameters, check_exact=True)
 
 
 def test_metrics_are_computed_on_one_evaluation_sample_for_every_model() -> None:
     vectors, labels, cols = _data(n=2000)
-    whole = train_label_models(vectors, labels, cols, targets=("churn_risk",))
+    whole = train_label_models(vectors, labels, cols, targets=("churn_risk",), settings=label_settings())
     sampled = train_label_models(vectors, labels, cols, targets=("churn_risk",),
-                                 settings=LabelModelSettings(max_evaluation_rows=500))
+                                 settings=label_settings(label_model_max_evaluation_rows=500))
     assert set(whole.metrics["n_eval"]) == {2000}
     assert set(sampled.metrics["n_eval"]) == {500}  # every model and baseline, the same rows
     assert set(sampled.calibration.groupby("class")["n"].sum()) == {500}  # per class, by decile
@@ -78,7 +84,7 @@ def test_samples_hold_at_most_the_rows_asked_for_and_every_class() -> None:
 def test_challenger_with_too_few_rows_gives_a_reason() -> None:
     vectors, labels, cols = _data(n=30)
     res = train_label_models(vectors, labels, cols, targets=("churn_risk",),
-                             settings=LabelModelSettings(min_rows=50))
+                             settings=label_settings(label_model_min_training_rows=50))
     gb = res.metrics[res.metrics["model"] == "gradient_boosting"]
     assert len(gb) and gb["value"].isna().all() and gb["reason"].str.contains("too few").all()
 
@@ -113,7 +119,7 @@ def test_a_stored_fit_is_reusable_only_on_the_same_features() -> None:
 
     vectors, labels, cols = _data()
     stacked = train_label_models(vectors, labels, cols, targets=("churn_risk",),
-                                 settings=LabelModelSettings(compare_gradient_boosting=False)).stacked()
+                                 settings=label_settings(label_model_compare_gradient_boosting=False)).stacked()
     assert reusable_fit(stacked, cols)
     assert not reusable_fit(stacked, cols[:2])  # a feature removed since
     assert not reusable_fit(stacked, [*cols, "f3"])  # a feature added since

@@ -14,17 +14,7 @@ from customer_activation.model_io import model_settings, previous_result, to_fra
 def model(dbt, session):
     dbt.config(materialized="table")
     build = model_settings(dbt.config.get("settings"))
-    settings = LabelModelSettings(
-        C=build["label_model_regularisation_c"],
-        manual_weight=build["label_model_manual_weight"],
-        max_training_rows=build["label_model_max_training_rows"],
-        min_rows=build["label_model_min_training_rows"],
-        min_class_rows=build["label_model_min_class_rows"],
-        random_state=build["random_seed"],
-        compare_gradient_boosting=build["label_model_compare_gradient_boosting"],
-        comparison_max_rows=build["label_model_comparison_max_rows"],
-        max_evaluation_rows=build["label_model_max_evaluation_rows"],
-    )
+    settings = LabelModelSettings.from_settings(build)
     scaling = to_frame(dbt.ref("int_feature_scaling")).sort_values("feature_order")
     feature_cols = scaling["feature_name"].tolist()
     if not build["refit_models"]:
