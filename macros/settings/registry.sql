@@ -42,13 +42,62 @@
   group: parsing
   type: text
   default: ","
-  doc: 'The field delimiter of the raw CSV files.'
+  doc: 'The field delimiter of the raw CSV files (set, never guessed).'
+- name: csv_header
+  group: parsing
+  type: boolean
+  default: true
+  doc: 'The first line of every CSV file holds the column names. false = the columns are in contract order.'
+- name: csv_quote
+  group: parsing
+  type: text
+  default: '"'
+  doc: 'The quote character of the raw CSV files (empty = no quoting).'
+- name: csv_escape
+  group: parsing
+  type: text
+  default: '"'
+  doc: 'The character that escapes a quote inside a quoted field (the quote itself by default: "").'
+- name: csv_comment
+  group: parsing
+  type: text
+  default: ""
+  doc: 'A character that starts a comment line (empty = none: a line starting with # is data, as in Shopify order ids).'
+- name: csv_encoding
+  group: parsing
+  type: choice
+  choices: [utf-8, latin-1, utf-16]
+  default: utf-8
+  doc: 'The text encoding of the raw CSV files.'
+- name: decimal_separator
+  group: parsing
+  type: choice
+  choices: [".", ","]
+  default: "."
+  doc: 'The decimal separator of numbers in the raw text. With "," thousands are grouped by "." or spaces (1.234,56); with "." by "," (1,234.56).'
+- name: date_order
+  group: parsing
+  type: choice
+  choices: [auto, dmy, mdy, ymd]
+  default: auto
+  doc: 'The order of day, month and year in numeric dates such as 03/01/2024. auto = decided per column from the values whose day is above 12; values that conflict are rejected (ambiguous_date).'
+- name: case_insensitive_ids
+  group: parsing
+  type: boolean
+  default: false
+  doc: 'Ids (every *_id column) compare case-insensitively: C0002 and c0002 are one customer.'
+- name: null_tokens
+  group: parsing
+  type: list
+  items: text
+  default: ["null", "\\n", "n/a", "#n/a", "na", "nan", "none", "nil", "0000-00-00", "0000-00-00 00:00:00"]
+  doc: 'Texts that mean "no value" in any column (compared trimmed and lower-case), besides blank.'
 - name: timestamp_formats
   group: parsing
   type: list
   items: text
-  default: ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d"]
-  doc: 'Timestamp formats tried (strptime syntax) when a value is not ISO 8601; day-first by default.'
+  default: ["%Y%m%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"]
+  doc: 'Further timestamp formats (strptime syntax) tried when a value is neither ISO 8601 nor a numeric date like 03/01/2024 (date_order decides those).'
 - name: order_statuses
   group: parsing
   type: list

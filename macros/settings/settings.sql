@@ -34,6 +34,8 @@
     {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be text" ~ (" (a date written YYYY-MM-DD, or empty)" if kind == 'date' else "") ~ "; got " ~ (value | string) ~ " (" ~ var_kind(value) ~ ")") }}
   {%- elif kind == 'date' and (value | trim) != '' and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | trim) -%}
     {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a date written YYYY-MM-DD (e.g. \"2011-12-09\"); got " ~ (value | string)) }}
+  {%- elif kind == 'date' and (value | trim) != '' and not is_calendar_date(value | trim) -%}
+    {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a real calendar date written YYYY-MM-DD; got " ~ (value | string) ~ " (no such day)") }}
   {%- elif kind == 'boolean' and not is_bool -%}
     {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be true or false; got '" ~ (value | string) ~ "' (" ~ var_kind(value) ~ ")") }}
   {%- elif kind in ('integer', 'number') -%}
@@ -98,3 +100,12 @@
   {%- if (value | trim) == '' -%}cast(null as date)
   {%- else -%}cast('{{ value | trim }}' as date){%- endif -%}
 {%- endmacro %}
+
+{#- True when a YYYY-MM-DD text names a day that exists (2024-02-30 does not). -#}
+{% macro is_calendar_date(text) %}
+  {%- set parts = text.split('-') | map('int') | list -%}
+  {%- if parts[0] < 1 or parts[1] < 1 or parts[1] > 12 or parts[2] < 1 -%}{{ return(false) }}{%- endif -%}
+  {%- set first = modules.datetime.date(parts[0], parts[1], 1) -%}
+  {%- set next_first = modules.datetime.date(parts[0] + (parts[1] // 12), (parts[1] % 12) + 1, 1) -%}
+  {{ return(parts[2] <= (next_first - first).days) }}
+{% endmacro %}

@@ -29,16 +29,87 @@
   {%- if parquet | length > 0 and csv | length > 0 -%}
     {{ exceptions.raise_compiler_error("Table '" ~ table ~ "' is given both as Parquet and as CSV in " ~ folder ~ ": " ~ (files | join(', ')) ~ ". Keep one format per table.") }}
   {%- endif -%}
-  {%- set file_list = "['" ~ ((parquet or csv) | map('replace', "'", "''") | join("', '")) ~ "']" -%}
   {%- if parquet -%}
+    {%- set file_list = "['" ~ (parquet | map('replace', "'", "''") | join("', '")) ~ "']" -%}
     {%- set reader = "read_parquet(" ~ file_list ~ ", union_by_name = true)" -%}
-  {%- else -%}
-    {%- set reader = "read_csv(" ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true, "
-        ~ "delim = '" ~ setting('csv_delimiter') ~ "', quote = '\"', escape = '\"')" -%}
+    {%- set described = run_query("describe select * from " ~ reader) -%}
+    {%- set cols = described.columns[0].values() | list -%}
+    {{ return({'relation': reader ~ " as raw_rows", 'columns': cols, 'where': (files | join(', ')),
+               'format': 'parquet', 'files': parquet}) }}
   {%- endif -%}
-  {%- set described = run_query("describe select * from " ~ reader) -%}
-  {%- set cols = described.columns[0].values() | list -%}
-  {{ return({'relation': reader ~ " as raw_rows", 'columns': cols, 'where': (files | join(', '))}) }}
+  {%- set headers = csv_file_headers(table, csv) -%}
+  {%- set readers = [] -%}{%- set cols = [] -%}
+  {%- for f in csv -%}
+    {%- do readers.append("select * from " ~ duckdb__csv_reader(f, headers[f])) -%}
+    {%- for name in headers[f] if name not in cols -%}{%- do cols.append(name) -%}{%- endfor -%}
+  {%- endfor -%}
+  {{ return({'relation': "(" ~ (readers | join(" union all by name ")) ~ ") as raw_rows", 'columns': cols,
+             'where': (files | join(', ')), 'format': 'csv', 'files': csv}) }}
+{% endmacro %}
+
+{#- ---- CSV on DuckDB: nothing is sniffed -----------------------------------------------
+
+  The dialect comes from the vars (csv_delimiter, csv_quote, csv_escape, csv_comment,
+  csv_header, csv_encoding), never from DuckDB's sniffer: a sniffer that guesses '#' as the
+  comment character reads a file of Shopify order ids (#1001) as empty. The column names are
+  read from each file's first line; every column is text. A record that does not fit the
+  dialect (too many or too few fields, an unclosed quote) is skipped by this reader
+  (ignore_errors) and reported by the line reader of stg_raw_records as malformed_line, with
+  its line number, so the row ledger still reconciles. -#}
+{% macro duckdb__csv_dialect() -%}
+  delim = {{ string_literal(setting('csv_delimiter')) }}, quote = {{ string_literal(setting('csv_quote')) }}, escape = {{ string_literal(setting('csv_escape')) }}, comment = {{ string_literal(setting('csv_comment')) }}, encoding = {{ string_literal(setting('csv_encoding')) }}
+{%- endmacro %}
+
+{% macro duckdb__csv_reader(file, columns) -%}
+  {%- set column_types = [] -%}
+  {%- for name in columns -%}{%- do column_types.append(string_literal(name) ~ ": 'varchar'") -%}{%- endfor -%}
+  read_csv({{ string_literal(file) }}, header = {{ 'true' if setting('csv_header') else 'false' }}, auto_detect = false, columns = { {{- column_types | join(', ') -}} }, {{ duckdb__csv_dialect() }}, ignore_errors = true, null_padding = false)
+{%- endmacro %}
+
+{#- Every physical line of a file as text, numbered from 1, whatever its content: the reader
+    that cannot skip a line (no quote, comment or delimiter; an empty line comes back null). -#}
+{% macro duckdb__csv_line_reader(file) -%}
+  read_csv({{ string_literal(file) }}, columns = {'line': 'varchar'}, header = false, auto_detect = false, delim = chr(1), quote = '', escape = '', comment = '', strict_mode = false, encoding = {{ string_literal(setting('csv_encoding')) }}) with ordinality as file_lines(line, line_number)
+{%- endmacro %}
+
+{#- The column names of each CSV file: its first line split on the delimiter (quotes and
+    surrounding spaces removed), or the contract's columns in order when csv_header is false. -#}
+{% macro csv_file_headers(table, files) %}
+  {%- set headers = {} -%}
+  {%- if not setting('csv_header') -%}
+    {%- for f in files -%}{%- do headers.update({f: contract_column_names(table)}) -%}{%- endfor -%}
+    {{ return(headers) }}
+  {%- endif -%}
+  {%- set first_lines = [] -%}
+  {%- for f in files -%}
+    {%- do first_lines.append("(select " ~ loop.index0 ~ " as file_index, line from " ~ duckdb__csv_line_reader(f) ~ " where line_number = 1)") -%}
+  {%- endfor -%}
+  {%- set result = run_query(first_lines | join(" union all ")) -%}
+  {%- set by_index = {} -%}
+  {%- for row in result.rows -%}{%- do by_index.update({row[0]: row[1]}) -%}{%- endfor -%}
+  {%- set quote = setting('csv_quote') -%}
+  {%- for f in files -%}
+    {%- set line = (by_index.get(loop.index0) or '') | replace('\ufeff', '') | replace('\r', '') -%}
+    {%- set names = [] -%}
+    {%- for part in line.split(setting('csv_delimiter')) -%}
+      {%- set name = part | trim -%}
+      {%- if quote and name.startswith(quote) and name.endswith(quote) and name | length >= 2 -%}{%- set name = name[1:-1] | trim -%}{%- endif -%}
+      {%- do names.append(name) -%}
+    {%- endfor -%}
+    {%- if line | trim == '' -%}
+      {{ exceptions.raise_compiler_error("Table '" ~ table ~ "': the first line of " ~ f ~ " is empty, but it should hold the column names (var csv_header: true). Remove the blank line, or set csv_header: false if the file has no header.") }}
+    {%- endif -%}
+    {%- for name in names -%}
+      {%- if name == '' -%}
+        {{ exceptions.raise_compiler_error("Table '" ~ table ~ "': column " ~ loop.index ~ " of the header of " ~ f ~ " has no name (header: " ~ line ~ "). Check var csv_delimiter ('" ~ setting('csv_delimiter') ~ "') or name the column.") }}
+      {%- endif -%}
+      {%- if (names | map('lower') | select('eq', name | lower) | list | length) > 1 -%}
+        {{ exceptions.raise_compiler_error("Table '" ~ table ~ "': the header of " ~ f ~ " names column '" ~ name ~ "' twice (header: " ~ line ~ "). Rename one of them.") }}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- do headers.update({f: names}) -%}
+  {%- endfor -%}
+  {{ return(headers) }}
 {% endmacro %}
 
 {#- ---- reading the contract tables from files ------------------------------------------
