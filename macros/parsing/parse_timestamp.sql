@@ -1,30 +1,123 @@
-{# Timestamps: ISO 8601 (with or without a UTC offset; offsets are converted to UTC), else the
-   strptime formats of var timestamp_formats, tried in order. #}
-{% macro parse_timestamp(expr) -%}
-  {{ return(adapter.dispatch('parse_timestamp', 'customer_activation')(expr)) }}
-{%- endmacro %}
-
-{% macro duckdb__parse_timestamp(expr) -%}
+{#- Timestamps and dates in text, read one way per column:
+      ISO 8601 (2024-01-03, 2024-01-03T14:00:00+02:00; offsets are converted to UTC);
+      numeric dates with / . or - (03/01/2024, 3.1.24 14:00) in the column's day/month order
+        (resolved_date_order: var date_order, or decided from the column's values); a year of
+        four digits first (2024/01/03) is always year-month-day. Two-digit years follow the
+        POSIX rule: 00-68 are 2000-2068, 69-99 are 1969-1999;
+      else the strptime formats of var timestamp_formats, tried in order.
+    A numeric date that cannot be read in the column's order but can in another is rejected as
+    ambiguous_date (parse_failure_reason), never read with a different order than its column. -#}
+{% macro parse_timestamp(expr, date_order='undecided') -%}
+  {%- set text = clean_text(expr) -%}
   coalesce(
-    try_cast(try_cast(nullif(trim({{ expr }}), '') as timestamptz) as timestamp),
-    try_strptime(nullif(trim({{ expr }}), ''), [{%- for f in setting('timestamp_formats') -%}'{{ f }}'{{ ", " if not loop.last }}{%- endfor -%}])
+    {{ iso_timestamp(text) }},
+    {{ numeric_date(text, date_order) }},
+    {{ formatted_timestamp(text) }}
   )
 {%- endmacro %}
 
-{% macro default__parse_timestamp(expr) -%}
-  coalesce(
-    try_cast(nullif(trim({{ expr }}), '') as timestamp)
-    {%- for f in setting('timestamp_formats') %},
-    try_to_timestamp(nullif(trim({{ expr }}), ''), '{{ strptime_to_java(f) }}')
-    {%- endfor %}
-  )
+{% macro parse_date(expr, date_order='undecided') -%}
+  cast({{ parse_timestamp(expr, date_order) }} as date)
+{%- endmacro %}
+
+{% macro iso_timestamp(text) -%}
+  {{ return(adapter.dispatch('iso_timestamp', 'customer_activation')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__iso_timestamp(text) -%}
+  try_cast(try_cast({{ text }} as timestamptz) as timestamp)
+{%- endmacro %}
+
+{% macro default__iso_timestamp(text) -%}
+  {{ safe_cast(text, 'timestamp') }}
+{%- endmacro %}
+
+{% macro formatted_timestamp(text) -%}
+  {{ return(adapter.dispatch('formatted_timestamp', 'customer_activation')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__formatted_timestamp(text) -%}
+  {%- if setting('timestamp_formats') -%}
+  try_strptime({{ text }}, [{%- for f in setting('timestamp_formats') -%}{{ string_literal(f) }}{{ ", " if not loop.last }}{%- endfor -%}])
+  {%- else -%}cast(null as timestamp){%- endif -%}
+{%- endmacro %}
+
+{% macro default__formatted_timestamp(text) -%}
+  coalesce(cast(null as timestamp)
+  {%- for f in setting('timestamp_formats') %}, try_to_timestamp({{ text }}, '{{ strptime_to_java(f) }}'){%- endfor %})
 {%- endmacro %}
 
 {# strptime -> Java/Spark datetime pattern, for the formats we ship. #}
 {% macro strptime_to_java(fmt) -%}
-  {{- fmt | replace('%Y', 'yyyy') | replace('%m', 'MM') | replace('%d', 'dd') | replace('%H', 'HH') | replace('%M', 'mm') | replace('%S', 'ss') -}}
+  {{- fmt | replace('%Y', 'yyyy') | replace('%m', 'MM') | replace('%d', 'dd') | replace('%H', 'HH') | replace('%M', 'mm') | replace('%S', 'ss') | replace('%B', 'MMMM') | replace('%b', 'MMM') -}}
 {%- endmacro %}
 
-{% macro parse_date(expr) -%}
-  cast({{ parse_timestamp(expr) }} as date)
+{#- The shape of a numeric date: three numbers separated by / . or -, then an optional time. -#}
+{% macro numeric_date_pattern() -%}^([0-9]{1,4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,4})([ T].*)?${%- endmacro %}
+
+{#- A numeric date read in `date_order` (dmy, mdy, ymd; undecided reads only the values whose
+    order shows: a part above 12, or day = month), as a timestamp; null when it is not one. -#}
+{% macro numeric_date(text, date_order) -%}
+  {%- set p = numeric_date_pattern() -%}
+  {%- set a = "regexp_extract(" ~ text ~ ", '" ~ p ~ "', 1)" -%}
+  {%- set b = "regexp_extract(" ~ text ~ ", '" ~ p ~ "', 2)" -%}
+  {%- set c = "regexp_extract(" ~ text ~ ", '" ~ p ~ "', 3)" -%}
+  {%- set rest = "coalesce(regexp_extract(" ~ text ~ ", '" ~ p ~ "', 4), '')" -%}
+  {%- set ai = safe_cast(a, 'int') -%}{%- set bi = safe_cast(b, 'int') -%}
+  {%- if date_order == 'dmy' -%}{%- set day, month, year = a, b, c -%}
+  {%- elif date_order == 'mdy' -%}{%- set day, month, year = b, a, c -%}
+  {%- elif date_order == 'ymd' -%}{%- set day, month, year = c, b, a -%}
+  {%- else -%}
+    {%- set day = "case when " ~ ai ~ " > 12 or " ~ ai ~ " = " ~ bi ~ " then " ~ a ~ " when " ~ bi ~ " > 12 then " ~ b ~ " end" -%}
+    {%- set month = "case when " ~ ai ~ " > 12 or " ~ ai ~ " = " ~ bi ~ " then " ~ b ~ " when " ~ bi ~ " > 12 then " ~ a ~ " end" -%}
+    {%- set year = c -%}
+  {%- endif -%}
+  case when substr({{ text }}, 2, 1) in ('/', '.', '-') or substr({{ text }}, 3, 1) in ('/', '.', '-')
+            or substr({{ text }}, 5, 1) in ('/', '.') then
+    {{ safe_cast(dbt.concat([
+        "case when length(" ~ a ~ ") = 4 then " ~ a ~ " else " ~ full_year(year) ~ " end", "'-'",
+        "lpad(case when length(" ~ a ~ ") = 4 then " ~ b ~ " else " ~ month ~ " end, 2, '0')", "'-'",
+        "lpad(case when length(" ~ a ~ ") = 4 then " ~ c ~ " else " ~ day ~ " end, 2, '0')",
+        rest]), 'timestamp') }}
+  end
 {%- endmacro %}
+
+{#- A year of two digits by the POSIX rule (00-68: 20xx, 69-99: 19xx), of four as it is; any
+    other length is not a year. -#}
+{% macro full_year(year) -%}
+  case when length({{ year }}) = 4 then {{ year }}
+       when length({{ year }}) = 2 then {{ dbt.concat(["case when " ~ safe_cast(year, 'int') ~ " < 69 then '20' else '19' end", year]) }}
+  end
+{%- endmacro %}
+
+{#- True when a numeric date does not read in the column's order but does in another. -#}
+{% macro parses_in_another_date_order(raw_expr, date_order) -%}
+  {%- set text = clean_text(raw_expr) -%}
+  {%- set others = {'dmy': ['mdy'], 'mdy': ['dmy'], 'ymd': ['dmy', 'mdy'], 'undecided': ['dmy', 'mdy']}[date_order] -%}
+  ({%- for other in others -%}{{ numeric_date(text, other) }} is not null{{ " or " if not loop.last }}{%- endfor -%})
+{%- endmacro %}
+
+{#- The day/month order of the numeric dates of a contract column: var date_order, or (auto)
+    the order its values show: the values whose first part is a day above 12 count for dmy,
+    those whose second part is count for mdy, and the larger count wins; 'undecided' when
+    neither shows (every value reads the same either way or is not numeric). Decided on the
+    whole column when the model runs (the parsed models store it in their parse_config_hash). -#}
+{% macro resolved_date_order(table, column) %}
+  {%- if setting('date_order') != 'auto' -%}{{ return(setting('date_order')) }}{%- endif -%}
+  {%- if not execute -%}{{ return('undecided') }}{%- endif -%}
+  {%- set located = locate_raw_table(table) -%}
+  {%- if located is none -%}{{ return('undecided') }}{%- endif -%}
+  {%- set text = clean_text(column) -%}
+  {%- set p = numeric_date_pattern() -%}
+  {%- set evidence = run_query(
+      "select coalesce(sum(case when first_part > 12 and second_part <= 12 then 1 else 0 end), 0) as dmy_values, "
+      ~ "coalesce(sum(case when second_part > 12 and first_part <= 12 then 1 else 0 end), 0) as mdy_values from ("
+      ~ "select " ~ safe_cast("regexp_extract(value, '" ~ p ~ "', 1)", 'int') ~ " as first_part, "
+      ~ safe_cast("regexp_extract(value, '" ~ p ~ "', 2)", 'int') ~ " as second_part from ("
+      ~ "select " ~ text ~ " as value from (" ~ raw_table(table) ~ ") as raw_rows) as values_read "
+      ~ "where (substr(value, 2, 1) in ('/', '.', '-') or substr(value, 3, 1) in ('/', '.', '-')) "
+      ~ "and length(regexp_extract(value, '" ~ p ~ "', 1)) <= 2) as parts") -%}
+  {%- set dmy = evidence.rows[0][0] | int -%}
+  {%- set mdy = evidence.rows[0][1] | int -%}
+  {{ return('dmy' if dmy > mdy else ('mdy' if mdy > dmy else 'undecided')) }}
+{% endmacro %}

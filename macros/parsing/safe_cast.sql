@@ -1,30 +1,71 @@
 {#- Safe parsing of text into typed values: a value that cannot be parsed becomes null, and the
     staging model that called the macro turns "text present but parsed null" into a rejection
-    (unparseable_date / unparseable_number) instead of crashing the build. -#}
+    (or, in an optional column, a null value recorded in stg_rejected_values) instead of
+    crashing the build. -#}
 {% macro safe_cast(expr, type) -%}
   {{ return(adapter.dispatch('safe_cast', 'customer_activation')(expr, type)) }}
 {%- endmacro %}
 
 {% macro default__safe_cast(expr, type) -%}try_cast({{ expr }} as {{ type }}){%- endmacro %}
 
-{# Integers: '3', ' 3 ', and '3.0' (as written by tools that store ints as floats) parse;
-   '3.5' does not. #}
+{#- True when the whole text matches the regular expression (no anchors needed). -#}
+{% macro matches_regex(expr, pattern) -%}
+  {{ return(adapter.dispatch('matches_regex', 'customer_activation')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__matches_regex(expr, pattern) -%}regexp_full_match({{ expr }}, {{ string_literal(pattern) }}){%- endmacro %}
+
+{% macro default__matches_regex(expr, pattern) -%}({{ expr }} rlike {{ string_literal('^(' ~ pattern ~ ')$') }}){%- endmacro %}
+
+{#- Integers: '3', ' 3 ', '+3' and '3.0' (as written by tools that store ints as floats) parse;
+    '3.5', '0x1F' and '1e3' do not (not_integer): a value is never rounded. -#}
 {% macro parse_int(expr) -%}
-  coalesce(
-    {{ safe_cast(clean_text(expr), 'bigint') }},
-    case when {{ safe_cast(clean_text(expr), 'double') }} = floor({{ safe_cast(clean_text(expr), 'double') }})
-              and abs({{ safe_cast(clean_text(expr), 'double') }}) < 1e15
-         then cast({{ safe_cast(clean_text(expr), 'double') }} as bigint) end
-  )
+  {%- set text = clean_text(expr) -%}
+  case when {{ matches_regex(text, '[-+]?[0-9]{1,18}([.]0*)?') }}
+       then {{ safe_cast("regexp_replace(" ~ text ~ ", '[.]0*$', '')", 'bigint') }} end
+{%- endmacro %}
+
+{#- A number where an integer is expected: decimals, an exponent or a hexadecimal literal. -#}
+{% macro looks_like_number(expr) -%}
+  ({{ matches_regex(clean_text(expr), '[-+]?([0-9]+[.,][0-9]+|[.,][0-9]+|[0-9]+([.][0-9]*)?[eE][-+]?[0-9]+|0[xX][0-9a-fA-F]+|[0-9]{19,})') }})
 {%- endmacro %}
 
 {% macro parse_float(expr) -%}
-  {{ safe_cast(clean_text(expr), 'double') }}
+  {{ safe_cast(decimal_text(expr), 'double') }}
 {%- endmacro %}
 
 {# True when the text holds a value but it did not parse. #}
 {% macro is_unparseable(raw_expr, parsed_expr) -%}
   ({{ clean_text(raw_expr) }} is not null and {{ parsed_expr }} is null)
+{%- endmacro %}
+
+{#- The check of one typed column: (text present but not parsed, the reason), the reason
+    following the column's type: not_integer / unparseable_number, ambiguous_date /
+    unparseable_date; a number written with the other decimal separator stops the build
+    (decimal_separator_guard). For the `checks` of checked_rows or a parse_reason. -#}
+{% macro unparseable_check(table, column) -%}
+  {{ return((is_unparseable('raw_' ~ column, column), parse_failure_reason(table, column))) }}
+{%- endmacro %}
+
+{% macro parse_failure_reason(table, column, prefix='') -%}
+  {%- set type = contract_column(table, column)['type'] -%}
+  {%- set raw = prefix ~ 'raw_' ~ column -%}
+  {%- if type == 'int' -%}
+    case when {{ looks_like_number(raw) }} then 'not_integer' else 'unparseable_number' end
+  {%- elif type in ('money', 'float') -%}
+    case when {{ other_decimal_convention(raw) }} then {{ raise_error(decimal_separator_message(table, column, raw)) }}
+         else 'unparseable_number' end
+  {%- elif type in ('date', 'timestamp') -%}
+    case when {{ parses_in_another_date_order(raw, resolved_date_order(table, column)) }} then 'ambiguous_date'
+         else 'unparseable_date' end
+  {%- else -%}
+    'unparseable_value'
+  {%- endif -%}
+{%- endmacro %}
+
+{#- SQL of a reason: a reason code is quoted, anything else is an SQL expression. -#}
+{% macro reason_sql(reason) -%}
+  {%- if modules.re.match('^[a-z_]+$', reason | trim) -%}'{{ reason | trim }}'{%- else -%}{{ reason }}{%- endif -%}
 {%- endmacro %}
 
 {# True when any of the columns holds text that did not parse (its raw text is raw_<column>). #}
@@ -33,3 +74,12 @@
     {{ is_unparseable('raw_' ~ column, column) }}{{ " or " if not loop.last }}
   {%- endfor -%}
 {%- endmacro %}
+
+{#- Stop the query with a message (an SQL text expression). -#}
+{% macro raise_error(message_sql) -%}
+  {{ return(adapter.dispatch('raise_error', 'customer_activation')(message_sql)) }}
+{%- endmacro %}
+
+{% macro duckdb__raise_error(message_sql) -%}error({{ message_sql }}){%- endmacro %}
+
+{% macro default__raise_error(message_sql) -%}raise_error({{ message_sql }}){%- endmacro %}

@@ -99,3 +99,18 @@
   {%- endif -%}
   {{ return(spec['columns']) }}
 {% endmacro %}
+
+{% macro contract_column(table, column) %}
+  {%- for col in contract_columns(table) if col['name'] == column -%}{{ return(col) }}{%- endfor -%}
+  {{ exceptions.raise_compiler_error("'" ~ column ~ "' is not a column of contract table '" ~ table ~ "'") }}
+{% endmacro %}
+
+{#- The optional typed columns of a table: a value that does not parse (or fails a value check)
+    there is nulled and recorded in stg_rejected_values, and the row is kept. -#}
+{% macro value_checked_columns(table) %}
+  {%- set names = [] -%}
+  {%- for col in contract_columns(table) if not col.get('required') and col['type'] in ('date', 'timestamp', 'int', 'money', 'float') -%}
+    {%- do names.append(col['name']) -%}
+  {%- endfor -%}
+  {{ return(names) }}
+{% endmacro %}

@@ -19,7 +19,10 @@
     ranked          (when `keys`) the duplicate rank among the rows of a key with the same
                     verdict (rejected or not): ordered by `prefer`, then the raw text;
   then the output: the contract's columns (an `outputs` entry replaces a column's value),
-  reject_reason (row_reject_reason, else `duplicate_reason` for a rank above 1), original_row.
+  reject_reason (row_reject_reason, else `duplicate_reason` for a rank above 1), original_row,
+  and for each optional typed column (value_checked_columns) <column>_issue and
+  <column>_rejected_value: a value there that does not parse, or fails its `value_checks`, is
+  output as null with the reason and its raw text (stg_rejected_values), and the row is kept.
 
   Arguments:
     table             contract table (macros/sources/contract.sql).
@@ -40,6 +43,9 @@
     duplicate_reason  the reason of the rows ranked after the first: duplicate_key (a key seen
                       again) or duplicate_row (an exact copy).
     outputs           {contract column: expression}: the value output for that column.
+    value_checks      ordered list of (column, condition, reason) on optional typed columns: a
+                      value for which the condition holds is nulled (after the check that it
+                      parses). A reason is a code, or an SQL expression (reason_sql).
     number_within     (with keys) the leading keys within which the kept keys are numbered: one
                       window sorts a group by its remaining keys, the copy rank is row_number -
                       rank + 1 and the number the dense_rank (one sort instead of two).
@@ -47,8 +53,14 @@
 -#}
 {% macro checked_rows(table, checks, codes=[], parsed_model=none, as_of=true, customer_columns=[],
                       lookups=[], derived=[], keys=none, prefer=[], duplicate_reason='duplicate_key',
-                      outputs={}, number_within=none, number_column=none) %}
+                      outputs={}, number_within=none, number_column=none, value_checks=[]) %}
   {%- set raw_columns = contract_column_names(table, 'raw_') -%}
+  {%- set value_columns = value_checked_columns(table) -%}
+  {%- for column, condition, reason in value_checks -%}
+    {%- if column not in value_columns or column in outputs -%}
+      {{ exceptions.raise_compiler_error("checked_rows('" ~ table ~ "'): value check on '" ~ column ~ "', which is not an optional typed column without an output expression (" ~ (value_columns | join(', ')) ~ ")") }}
+    {%- endif -%}
+  {%- endfor -%}
   {%- set customer_checks = checks | selectattr(0, 'none') | list -%}
   {%- if (customer_checks | length) != (1 if customer_columns else 0)
          or (customer_checks and customer_checks[0][1] != 'unknown_customer') -%}
@@ -103,12 +115,20 @@ row_checks as (
         {%- for name, expression in derived %}
         {{ expression }} as {{ name }},
         {%- endfor %}
+        {%- for column in value_columns %}
+        case
+            when {{ is_unparseable('parsed.raw_' ~ column, 'parsed.' ~ column) }} then {{ parse_failure_reason(table, column, 'parsed.') }}
+            {%- for checked_column, condition, reason in value_checks if checked_column == column %}
+            when {{ condition | trim }} then {{ reason_sql(reason) }}
+            {%- endfor %}
+        end as {{ column }}_issue,
+        {%- endfor %}
         case
             {%- if parsed_model is not none %}
             when parsed.parse_reject_reason is not null then parsed.parse_reject_reason
             {%- endif %}
             {%- for condition, reason in checks %}
-            when {{ unknown_customer_condition(customer_columns) if condition is none else condition | trim }} then '{{ reason }}'
+            when {{ unknown_customer_condition(customer_columns) if condition is none else condition | trim }} then {{ reason_sql(reason) }}
             {%- endfor %}
         end as row_reject_reason
     from parsed
@@ -155,7 +175,17 @@ ranked as (
 
 select
     {%- for column in contract_column_names(table) %}
-    {{ outputs[column] ~ ' as ' ~ column if column in outputs else column }},
+    {%- if column in outputs %}
+    {{ outputs[column] }} as {{ column }},
+    {%- elif column in value_columns %}
+    case when {{ column }}_issue is null then {{ column }} end as {{ column }},
+    {%- else %}
+    {{ column }},
+    {%- endif %}
+    {%- endfor %}
+    {%- for column in value_columns %}
+    {{ column }}_issue,
+    case when {{ column }}_issue is not null then raw_{{ column }} end as {{ column }}_rejected_value,
     {%- endfor %}
     {%- if keys is none %}
     row_reject_reason as reject_reason,

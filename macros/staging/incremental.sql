@@ -36,16 +36,27 @@
 
 {#- What decides how a raw row of `table` is parsed, as one hash stored in every parsed row: the
     table's contract columns (names, types, defaults: var default_order_status), the columns
-    read as codes, the vars timestamp_formats and csv_delimiter, and parsing_version(). An
+    read as codes, the parsing vars (timestamp_formats, the CSV dialect, decimal_separator,
+    null_tokens, case_insensitive_ids), the day/month order decided for each date column, and
+    parsing_version(). An
     incremental run whose hash differs from the stored one stops (parsed_config_guard): rows
     parsed two ways must not be mixed. The same on every engine (no SQL text in it). -#}
 {% macro parse_config_hash(table, codes=[]) -%}
+  {%- set date_orders = {} -%}
+  {%- for col in contract_columns(table) if col['type'] in ('date', 'timestamp') -%}
+    {%- do date_orders.update({col['name']: resolved_date_order(table, col['name'])}) -%}
+  {%- endfor -%}
   {%- set settings = {
       'table': table,
       'columns': contract_columns(table),
       'codes': codes,
       'timestamp_formats': setting('timestamp_formats'),
       'csv_delimiter': setting('csv_delimiter'),
+      'csv_dialect': [setting('csv_header'), setting('csv_quote'), setting('csv_escape'), setting('csv_comment'), setting('csv_encoding')],
+      'decimal_separator': setting('decimal_separator'),
+      'null_tokens': setting('null_tokens'),
+      'case_insensitive_ids': setting('case_insensitive_ids'),
+      'date_orders': date_orders,
       'version': parsing_version(),
   } -%}
   {{- return(local_md5(tojson(settings, sort_keys=true))) -}}
@@ -54,7 +65,7 @@
 {#- Bump when the parsing macros (macros/parsing/, parsed_contract_columns) or the parse-only
     checks of the parsed models change what a raw text parses to: the next incremental run then
     asks for a full refresh of tag parsed_rows. -#}
-{% macro parsing_version() %}{{ return('1') }}{% endmacro %}
+{% macro parsing_version() %}{{ return('2') }}{% endmacro %}
 
 {% macro parsed_config_guard(parse_hash) %}
   {%- if execute and is_incremental() -%}
@@ -62,8 +73,9 @@
     {%- set hashes = stored.columns[0].values() | list -%}
     {%- if hashes | length > 0 and (hashes | length > 1 or hashes[0] != parse_hash) -%}
       {{ exceptions.raise_compiler_error(
-          this.identifier ~ " holds rows parsed with other parsing settings (var timestamp_formats, "
-          ~ "default_order_status or csv_delimiter, the data contract or parsing_version() changed since it was built). "
+          this.identifier ~ " holds rows parsed with other parsing settings (a parsing var such as timestamp_formats, "
+          ~ "decimal_separator, date_order, null_tokens or the CSV dialect, default_order_status, the day/month order "
+          ~ "the data shows for a date column, the data contract or parsing_version() changed since it was built). "
           ~ "An incremental run would mix rows parsed two ways, so nothing was appended. Re-stage every raw row: "
           ~ "`dbt run --full-refresh --select +tag:parsed_rows` (or `make refresh FULL_REFRESH=1`), then build as usual.") }}
     {%- endif -%}
@@ -145,7 +157,7 @@ candidate_{{ table }} as (
     select raw_{{ table }}.*
     from raw_{{ table }}
     cross join lookback_start
-    where {{ in_lookback(parse_timestamp('raw_' ~ table ~ '.' ~ ts_column)) }}
+    where {{ in_lookback(parse_timestamp('raw_' ~ table ~ '.' ~ ts_column, resolved_date_order(table, ts_column))) }}
 ),
 
 staged_{{ table }} as (

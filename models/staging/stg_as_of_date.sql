@@ -7,7 +7,7 @@ with raw_orders as (
 ),
 
 order_times as (
-    select {{ parse_timestamp('order_ts') }} as order_ts
+    select {{ parse_timestamp('order_ts', resolved_date_order('orders', 'order_ts')) }} as order_ts
     from raw_orders
 ),
 

@@ -13,15 +13,13 @@ select campaign_id, start_date from {{ ref('stg_campaigns') }}
     derived=[('contact_ts', 'coalesce(parsed.contacted_at, cast(campaigns.start_date as timestamp))')],
     checks=[
         ('parsed.campaign_id is null or parsed.customer_id is null', 'missing_key'),
-        (is_unparseable('raw_contacted_at', 'contacted_at'), 'unparseable_date'),
-        (is_unparseable('raw_predicted_response', 'predicted_response'), 'unparseable_number'),
         ("parsed.arm is null or parsed.arm not in ('treatment', 'control')", 'unknown_code'),
         ("parsed.phase not in ('pilot', 'rollout')", 'unknown_code'),
-        ('parsed.predicted_response < 0 or parsed.predicted_response > 1', 'invalid_range'),
         ('campaigns.campaign_id is null', 'unknown_campaign'),
         (none, 'unknown_customer'),
         ('parsed.contacted_at >= as_of.as_of_end_ts', 'after_as_of_date'),
         ('parsed.contacted_at < as_of.min_valid_ts', 'before_min_date'),
     ],
+    value_checks=[('predicted_response', 'parsed.predicted_response < 0 or parsed.predicted_response > 1', 'invalid_range')],
     keys=['campaign_id', 'customer_id'], prefer=['contact_ts'],
     outputs={'contacted_at': 'contact_ts'}) }}

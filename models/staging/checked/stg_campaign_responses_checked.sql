@@ -11,9 +11,8 @@ select campaign_id from {{ ref('stg_campaigns') }}
     lookups=[{'name': 'campaigns', 'on': 'campaign_id', 'rows': campaigns}],
     checks=[
         ('parsed.campaign_id is null or parsed.customer_id is null', 'missing_key'),
-        (is_unparseable('raw_responded_at', 'responded_at'), 'unparseable_date'),
+        unparseable_check('campaign_responses', 'responded_at'),
         ('parsed.responded_at is null', 'missing_value'),
-        (is_unparseable('raw_revenue', 'revenue'), 'unparseable_number'),
         ('parsed.revenue < 0', 'negative_amount'),
         ('parsed.responded_at >= as_of.as_of_end_ts', 'after_as_of_date'),
         ('parsed.responded_at < as_of.min_valid_ts', 'before_min_date'),

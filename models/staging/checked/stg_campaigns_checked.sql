@@ -6,9 +6,8 @@
 {{ checked_rows('campaigns', codes=['objective', 'channel'],
     checks=[
         ('campaign_id is null', 'missing_key'),
-        (any_unparseable(['start_date', 'end_date']), 'unparseable_date'),
+        unparseable_check('campaigns', 'start_date'),
         ('start_date is null', 'missing_value'),
-        (any_unparseable(['cost_per_contact', 'fixed_cost', 'response_window_days']), 'unparseable_number'),
         ('cost_per_contact < 0 or fixed_cost < 0', 'negative_amount'),
         ('end_date < start_date or response_window_days <= 0', 'invalid_range'),
         ('start_date >= cast(as_of.as_of_end_ts as date)', 'after_as_of_date'),

@@ -13,7 +13,6 @@
     checks=[
         ('parsed.customer_id is null or parsed.linked_customer_id is null', 'missing_key'),
         ('parsed.customer_id = parsed.linked_customer_id', 'self_link'),
-        (is_unparseable('raw_linked_at', 'linked_at'), 'unparseable_date'),
         ('parsed.linked_at >= as_of.as_of_end_ts', 'after_as_of_date'),
         ('parsed.linked_at < as_of.min_valid_ts', 'before_min_date'),
         (none, 'unknown_customer'),

@@ -7,7 +7,6 @@
     checks=[
         ('parsed.customer_id is null or parsed.label_name is null', 'missing_key'),
         ('parsed.label_value is null', 'missing_value'),
-        (is_unparseable('raw_labeled_at', 'labeled_at'), 'unparseable_date'),
         ('parsed.labeled_at >= as_of.as_of_end_ts', 'after_as_of_date'),
         ('parsed.labeled_at < as_of.min_valid_ts', 'before_min_date'),
         (none, 'unknown_customer'),

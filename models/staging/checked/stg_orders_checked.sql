@@ -15,7 +15,7 @@
         ('parsed.order_ts >= as_of.as_of_end_ts', 'after_as_of_date'),
         ('parsed.order_ts < as_of.min_valid_ts', 'before_min_date'),
         ("parsed.status = 'completed' and parsed.order_amount < 0", 'negative_amount'),
-        ('parsed.discount_amount < 0', 'negative_amount'),
         (none, 'unknown_customer'),
     ],
+    value_checks=[('discount_amount', 'parsed.discount_amount < 0', 'negative_amount')],
     keys=['order_id'], prefer=['order_ts desc', missing_count(['discount_amount', 'channel'])]) }}
