@@ -162,7 +162,7 @@
   {%- set signature = [] -%}
   {%- for row in listing.rows -%}{%- do signature.append(row[0] ~ '|' ~ row[1] ~ '|' ~ row[2]) -%}{%- endfor -%}
   {%- set schema = setting('spark_raw_files_schema') -%}
-  {%- set relation = schema ~ '.' ~ table ~ '__' ~ local_md5(signature | join(',') ~ '|' ~ setting('csv_delimiter'))[:12] -%}
+  {%- set relation = schema ~ '.' ~ table ~ '__' ~ local_md5(signature | join(',') ~ '|' ~ ([setting('csv_delimiter'), setting('csv_header'), setting('csv_quote'), setting('csv_escape'), setting('csv_comment'), setting('csv_encoding')] | join('|')))[:12] -%}
   {%- set options = ["path '" ~ (location | replace("'", "\\'")) ~ "'"] -%}
   {%- if parquet -%}
     {%- set fmt = 'parquet' -%}
@@ -170,8 +170,10 @@
     {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.parquet'") -%}{%- endif -%}
   {%- else -%}
     {%- set fmt = 'csv' -%}
-    {%- do options.extend(["header 'true'", "inferSchema 'false'", "multiLine 'true'", "quote '\"'", "escape '\"'",
-                           "delimiter '" ~ (setting('csv_delimiter') | replace("'", "\\'")) ~ "'", "encoding 'UTF-8'"]) -%}
+    {%- do options.extend(["header " ~ string_literal('true' if setting('csv_header') else 'false'), "inferSchema 'false'", "multiLine 'true'",
+                           "quote " ~ string_literal(setting('csv_quote') or '\u0000'), "escape " ~ string_literal(setting('csv_escape') or '\\'),
+                           "delimiter " ~ string_literal(setting('csv_delimiter')), "encoding " ~ string_literal(setting('csv_encoding') | upper)]
+                          + (["comment " ~ string_literal(setting('csv_comment'))] if setting('csv_comment') else [])) -%}
     {%- if in_folder -%}{%- do options.append("pathGlobFilter '*.{csv,csv.gz}'") -%}{%- endif -%}
   {%- endif -%}
   {%- do run_query("create schema if not exists " ~ schema) -%}
