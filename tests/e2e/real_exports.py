@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from dbt_helpers import DbtResult, run_dbt

@@ -11,8 +11,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from e2e.real_exports import (assert_reconciled, build_cases, column, crlf, error_lines, failed, malformed,
-                              original_text, records, rejections, succeeded)
+from e2e.real_exports import (
+    assert_reconciled,
+    build_cases,
+    column,
+    crlf,
+    error_lines,
+    failed,
+    malformed,
+    original_text,
+    records,
+    rejections,
+    succeeded,
+)
 
 pytestmark = pytest.mark.e2e
 

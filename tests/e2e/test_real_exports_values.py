@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e.real_exports import (assert_reconciled, build_cases, column, error_lines, failed, records, rejections,
-                              succeeded)
+from e2e.real_exports import assert_reconciled, build_cases, column, error_lines, failed, records, rejections, succeeded
 
 pytestmark = pytest.mark.e2e
 
