@@ -10,7 +10,8 @@
 {% macro parse_timestamp(expr, date_order='undecided') -%}
   {%- set text = clean_text(expr) -%}
   coalesce(
-    {{ iso_timestamp(text) }},
+    {#- only a text that starts like ISO (YYYY-): the engines' casts also take 1/3/24 as year 1 -#}
+    case when substr({{ text }}, 5, 1) = '-' then {{ iso_timestamp(text) }} end,
     {{ numeric_date(text, date_order) }},
     {{ formatted_timestamp(text) }}
   )
