@@ -15,7 +15,8 @@ import time
 
 import numpy as np
 import pandas as pd
-from customer_activation.similarity import evaluate_imputation, impute_attributes, lookalikes
+from customer_activation.similarity.imputation import evaluate_imputation, impute_attributes
+from customer_activation.similarity.lookalikes import lookalikes
 
 
 def peak_mb() -> float:

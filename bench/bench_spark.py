@@ -2,7 +2,7 @@
 
     python bench/bench_spark.py --size 100k [--duckdb] [--top 15]
 
-Builds the whole project with the Spark runner (`python -m customer_activation.spark_session
+Builds the whole project with the Spark runner (`python -m customer_activation.io.spark_session
 build --target spark`, the Python models in dbt's own Spark session) on the cached benchmark
 data of that size (bench.py generates it), timing the build and polling the resident memory
 of the whole process tree: with `method: session` the JVM is a child of the dbt process, so
@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402  (the data cache, the measured runner, node times)
 
-RUNNER = [sys.executable, "-m", "customer_activation.spark_session"]
+RUNNER = [sys.executable, "-m", "customer_activation.io.spark_session"]
 
 
 def build(engine: str, size_dir: Path, work: Path, data: Path) -> dict:
