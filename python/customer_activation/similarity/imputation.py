@@ -1,10 +1,9 @@
 """The dbt steps of attribute imputation: imputed attributes and the imputation accuracy.
 
-One function per dbt Python model in ``models/ml/similarity`` (thin wrappers): the
-:class:`~customer_activation.similarity.estimator.SimilarityImputer` per attribute for
-:func:`impute_attributes` and :func:`evaluate_imputation`, the neighbour search of
-:mod:`customer_activation.similarity.kernel` for :func:`lookalikes` and
-:func:`lookalike_audiences`.
+One function per dbt Python model (``ml_attribute_imputation``, ``ml_imputation_accuracy``;
+thin wrappers): a :class:`~customer_activation.similarity.estimator.SimilarityImputer` per
+attribute for :func:`impute_attributes` and :func:`evaluate_imputation`. Look-alikes are in
+:mod:`customer_activation.similarity.lookalikes`.
 """
 
 from __future__ import annotations

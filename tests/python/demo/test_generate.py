@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from customer_activation.demo.generate import TABLES, TRUTH_TABLES, generate, main
+from customer_activation.demo.generate import generate, main
+from customer_activation.demo.tables import TABLES, TRUTH_TABLES
 
 N = 500
 
