@@ -125,11 +125,11 @@ def fit_label_model(
     X: pd.DataFrame,
     y: pd.Series,
     sample_weight: Any = None,
-    C: float = 1.0,
-    random_state: int | None = 0,
     *,
+    C: float,
+    random_state: int | None,
     max_iter: int = 1000,
-    min_rows: int = 50,
+    min_rows: int,
     target: str | None = None,
 ) -> FittedLabelModel:
     """Fit the label model on the labelled rows of ``X``.
@@ -251,7 +251,7 @@ def manual_label_weights(
     id_col: str = "customer_id",
     label_name_col: str = "label_name",
     label_value_col: str = "label_value",
-    manual_weight: float = 3.0,
+    manual_weight: float,
     rule_weight: float = 1.0,
     observed_weight: float = 1.0,
 ) -> pd.DataFrame:

@@ -13,7 +13,11 @@ import pytest
 from campaign_frames import synthetic_campaigns, synthetic_outcomes
 from customer_activation.campaigns import stats as cs
 from customer_activation.campaigns.steps import gates
+from registry_defaults import with_registry_defaults
 from scipy import stats
+
+srm_checks = with_registry_defaults(gates.srm_checks, alpha="campaign_srm_alpha")
+pilot_gates = with_registry_defaults(gates.pilot_gates, min_n="campaign_gate_min_n", tolerance="campaign_gate_tolerance", confidence="campaign_confidence", mde="campaign_mde", power="campaign_power")
 
 # --------------------------------------------------------------------------------------
 # SRM
@@ -28,7 +32,7 @@ def test_srm_checks_match_scipy_and_flag_a_broken_split():
         "phase": (["pilot"] * 100 + ["rollout"] * 900) * 2,
     })
     campaigns = synthetic_campaigns(pilot_share=[0.1, np.nan])
-    res = gates.srm_checks(outcomes, campaigns, alpha=0.001)
+    res = srm_checks(outcomes, campaigns, alpha=0.001)
     a = res.set_index(["campaign_id", "check_name"])
     ref = stats.chisquare([880, 120], [800, 200])
     assert a.loc[("B", "arm_all"), "p_value"] == pytest.approx(ref.pvalue)
@@ -38,12 +42,12 @@ def test_srm_checks_match_scipy_and_flag_a_broken_split():
     assert a.loc[("A", "phase"), "p_value"] == pytest.approx(1.0)
     assert set(res["check_name"]) == {"arm_all", "arm_pilot", "arm_rollout", "phase"}
     # while only the pilot is loaded, the phase split is not checked
-    pilot_only = gates.srm_checks(outcomes.loc[outcomes["phase"] == "pilot"], campaigns)
+    pilot_only = srm_checks(outcomes.loc[outcomes["phase"] == "pilot"], campaigns)
     assert "phase" not in set(pilot_only["check_name"])
 
 
 def test_srm_campaign_without_contacts_has_a_reason():
-    res = gates.srm_checks(pd.DataFrame(columns=["campaign_id", "customer_id", "arm", "phase"]),
+    res = srm_checks(pd.DataFrame(columns=["campaign_id", "customer_id", "arm", "phase"]),
                         synthetic_campaigns(["A"], ["2025-01-01"]))
     assert len(res) == 1 and res["reason"].iloc[0] == "campaign has no contacts"
     assert pd.isna(res["is_mismatch"].iloc[0])
@@ -64,7 +68,7 @@ def test_gate_passes_when_the_prediction_agrees_and_fails_when_overstated():
     bad, _ = synthetic_outcomes("B", 4000, 0.2, 0.05, "2025-06-01", seed=6)
     bad["predicted_response"] = np.clip(bad["predicted_response"] * 3, 0, 0.99)  # the CMP04 case
     outcomes = pd.concat([good, bad], ignore_index=True)
-    gate = gates.pilot_gates(outcomes, _no_model(outcomes), synthetic_campaigns(), min_n=10).set_index("campaign_id")
+    gate = pilot_gates(outcomes, _no_model(outcomes), synthetic_campaigns(), min_n=10).set_index("campaign_id")
     assert gate.loc["A", "gate_status"] == "pass" and pd.isna(gate.loc["A", "gate_reason"])
     assert gate.loc["B", "gate_status"] == "fail" and "outside" in gate.loc["B", "gate_reason"]
     # numbers agree with campaign_stats.pilot_gate / proportion_ci on the same customers
@@ -88,7 +92,7 @@ def test_gate_uses_the_model_where_the_prediction_is_missing():
     outcomes.loc[outcomes.index[::2], "predicted_response"] = np.nan
     preds = outcomes[["campaign_id", "customer_id"]].assign(model_predicted_response=truth,
                                                             model_status="ok")
-    gate = gates.pilot_gates(outcomes, preds, synthetic_campaigns(["A"], ["2025-01-01"])).iloc[0]
+    gate = pilot_gates(outcomes, preds, synthetic_campaigns(["A"], ["2025-01-01"])).iloc[0]
     pilot_t = (outcomes["phase"] == "pilot") & (outcomes["arm"] == "treatment")
     assert gate["n_predicted_model"] == int((pilot_t & outcomes["predicted_response"].isna()).sum())
     assert gate["n_predicted_model"] > 0 and gate["n_without_prediction"] == 0
@@ -118,7 +122,7 @@ def test_gate_statuses_say_why(case, status):
         outcomes = outcomes.loc[(outcomes["phase"] == "rollout") | (outcomes.index < 12)]
     elif case == "no_control":
         outcomes["arm"] = "treatment"
-    gate = gates.pilot_gates(outcomes, _no_model(outcomes), synthetic_campaigns(["A"], ["2025-01-01"]),
+    gate = pilot_gates(outcomes, _no_model(outcomes), synthetic_campaigns(["A"], ["2025-01-01"]),
                           min_n=10, tolerance=0.2).iloc[0]
     assert gate["gate_status"] == status
     if status != "pass":

@@ -14,7 +14,12 @@ import pandas as pd
 import pytest
 from campaign_frames import synthetic_campaigns, synthetic_outcomes
 from customer_activation.campaigns.steps import effects, frames, results
+from registry_defaults import with_registry_defaults
 from scipy import stats
+
+campaign_results = with_registry_defaults(results.campaign_results, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed")
+campaign_effects = with_registry_defaults(effects.campaign_effects, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed", bootstrap_max_n="campaign_bootstrap_max_n")
+segment_effects = with_registry_defaults(effects.segment_effects, confidence="campaign_confidence", min_n="campaign_segment_min_n")
 
 # --------------------------------------------------------------------------------------
 # results: uplift, revenue, ROI
@@ -23,7 +28,7 @@ from scipy import stats
 
 def test_results_match_direct_computation_and_recover_the_effect():
     outcomes, _ = synthetic_outcomes("A", 20000, 0.2, 0.06, "2025-01-01", seed=12, revenue_mean=40)
-    res = results.campaign_results(outcomes, synthetic_campaigns(["A"], ["2025-01-01"]), n_boot=500).iloc[0]
+    res = campaign_results(outcomes, synthetic_campaigns(["A"], ["2025-01-01"]), n_boot=500).iloc[0]
     t = outcomes.loc[outcomes["arm"] == "treatment"]
     c = outcomes.loc[outcomes["arm"] == "control"]
     assert res["result_status"] == "ok"
@@ -47,7 +52,7 @@ def test_results_degenerate_campaigns_are_statuses_not_crashes():
     only_t = outcomes.assign(campaign_id="B", arm="treatment")
     open_w = outcomes.assign(campaign_id="C", is_window_complete=False)
     campaigns = synthetic_campaigns(["A", "B", "C", "D"], ["2025-01-01"] * 4)
-    res = results.campaign_results(pd.concat([outcomes, only_t, open_w]), campaigns, n_boot=200)
+    res = campaign_results(pd.concat([outcomes, only_t, open_w]), campaigns, n_boot=200)
     res = res.set_index("campaign_id")
     assert res.loc["A", "result_status"] == "ok"
     assert res.loc["B", "result_status"] == "missing_arm" and "control" in res.loc["B", "result_reason"]
@@ -56,7 +61,7 @@ def test_results_degenerate_campaigns_are_statuses_not_crashes():
     assert res.loc["D", "result_status"] == "no_contacts" and res.loc["D", "n_contacts"] == 0
     partly = outcomes.copy()
     partly.loc[partly.index[:10], "is_window_complete"] = False
-    one = results.campaign_results(partly, campaigns.iloc[:1], n_boot=200).iloc[0]
+    one = campaign_results(partly, campaigns.iloc[:1], n_boot=200).iloc[0]
     assert one["n_window_open"] == 10 and "10 contacts with an open window" in one["result_reason"]
 
 
@@ -100,7 +105,7 @@ def test_quartiles_match_numpy_and_show_nonzero_quartiles():
 
 def test_effects_match_scipy_and_numpy():
     metrics = _metrics()
-    eff = effects.campaign_effects(metrics, n_boot=300).set_index(["metric", "estimator"])
+    eff = campaign_effects(metrics, n_boot=300).set_index(["metric", "estimator"])
     t = metrics.loc[metrics["arm"] == "treatment"]
     c = metrics.loc[metrics["arm"] == "control"]
     welch = stats.ttest_ind(t["post_revenue"], c["post_revenue"], equal_var=False)
@@ -136,8 +141,8 @@ def test_effects_match_scipy_and_numpy():
 
 def test_large_arms_switch_to_order_statistic_intervals():
     metrics = _metrics(3000)
-    small = effects.campaign_effects(metrics, n_boot=100, bootstrap_max_n=5000).set_index(["metric", "estimator"])
-    large = effects.campaign_effects(metrics, n_boot=100, bootstrap_max_n=1000).set_index(["metric", "estimator"])
+    small = campaign_effects(metrics, n_boot=100, bootstrap_max_n=5000).set_index(["metric", "estimator"])
+    large = campaign_effects(metrics, n_boot=100, bootstrap_max_n=1000).set_index(["metric", "estimator"])
     assert small.loc[("revenue", "median_shift"), "ci_method"] == "percentile_bootstrap"
     assert large.loc[("revenue", "median_shift"), "ci_method"] == "order_statistic"
     assert large.loc[("revenue", "cuped"), "ci_method"] == "welch"
@@ -146,7 +151,7 @@ def test_large_arms_switch_to_order_statistic_intervals():
 
 def test_effects_degenerate_arm_gives_reasons():
     metrics = _metrics(200).assign(arm="treatment")
-    eff = effects.campaign_effects(metrics, n_boot=100)
+    eff = campaign_effects(metrics, n_boot=100)
     assert eff["estimate"].isna().all() or eff["ci_low"].isna().all()
     assert eff["reason"].notna().all()
 
@@ -167,7 +172,7 @@ def test_segment_effects_adjust_within_each_family():
     outcomes = pd.concat(rows, ignore_index=True)
     segments = outcomes[["campaign_id", "customer_id"]].assign(rfm_segment=outcomes["seg"],
                                                                 lifecycle_stage="active")
-    res = effects.segment_effects(outcomes.drop(columns="seg"), segments, min_n=5)
+    res = segment_effects(outcomes.drop(columns="seg"), segments, min_n=5)
     rfm = res.loc[res["dimension"] == "rfm_segment"].set_index("segment")
     tested = rfm.loc[["s1", "s2", "s3"]]
     np.testing.assert_allclose(tested["p_value_bh"],

@@ -5,15 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from customer_activation.labels import classifier
 from customer_activation.labels.classifier import (
     INTERCEPT,
-    fit_label_model,
     manual_label_weights,
     predict_frame,
     sanitize_class_names,
 )
 from customer_activation.labels.parameters import coefficients_frame, score_from_parameters, scoring_parameters
 from customer_activation.labels.pipeline import build_pipeline
+from registry_defaults import with_registry_defaults
+
+fit_label_model = with_registry_defaults(classifier.fit_label_model, C="label_model_regularisation_c", random_state="random_seed",
+                                         min_rows="label_model_min_training_rows")
 
 
 def _data(n: int = 120, classes: tuple[str, ...] = ("At Risk", "active", "lost"), seed: int = 0):
@@ -173,7 +177,7 @@ def test_manual_label_weights() -> None:
     assert got.loc["b", "label_source"] == "rule" and got.loc["b", "sample_weight"] == 1.0
     assert got.loc["c", "label_source"] == "observed" and got.loc["c", "label_value"] == "high"
     assert "d" not in got.index  # a null manual value is not a label
-    assert manual_label_weights(None).empty
+    assert manual_label_weights(None, manual_weight=3.0).empty
 
 
 @pytest.mark.parametrize("classes", [("At Risk", "active", "lost"), ("no", "yes")])

@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from customer_activation.similarity import imputation
+from customer_activation.similarity import lookalikes as lookalike_steps
 from customer_activation.similarity.estimator import SimilarityImputer
-from customer_activation.similarity.imputation import evaluate_imputation, impute_attributes
 from customer_activation.similarity.kernel import cosine_topk, l2_normalize
-from customer_activation.similarity.lookalikes import lookalikes
+from registry_defaults import with_registry_defaults
+
+impute_attributes = with_registry_defaults(imputation.impute_attributes, attribute_cols="imputation_attributes", attribute_kinds="imputation_attribute_kinds", k="imputation_k", max_donors="imputation_max_donors", random_state="random_seed", exclude_features="imputation_exclude_features", group_weight="imputation_circle_weight")
+evaluate_imputation = with_registry_defaults(imputation.evaluate_imputation, mask_share="imputation_mask_share", random_state="random_seed", k="imputation_k", attribute_kinds="imputation_attribute_kinds", max_donors="imputation_max_donors", exclude_features="imputation_exclude_features", group_weight="imputation_circle_weight", max_masked="imputation_max_masked")
+lookalikes = with_registry_defaults(lookalike_steps.lookalikes, top_n="lookalike_top_n", k="lookalike_k", method="lookalike_method", random_state="random_seed", max_seeds="lookalike_max_seeds", shortlist_seeds="lookalike_shortlist_seeds", shortlist_factor="lookalike_shortlist_factor")
+lookalike_audiences = with_registry_defaults(lookalike_steps.lookalike_audiences, top_n="lookalike_top_n", k="lookalike_k", method="lookalike_method", random_state="random_seed", max_seeds="lookalike_max_seeds", shortlist_seeds="lookalike_shortlist_seeds", shortlist_factor="lookalike_shortlist_factor")
 
 CITIES = ["oslo", "rome", "lima", "kyiv"]
 
@@ -211,7 +217,7 @@ def test_excluded_features_are_not_used_for_their_attribute() -> None:
     truth = attributes["city"].fillna("oslo")
     for c in CITIES:  # leaky one-hot columns: city__<value>
         features[f"city__{c}"] = (truth == c).astype(float) * 10
-    leaky = evaluate_imputation(features, attributes, ["city"], k=5, random_state=0)
+    leaky = evaluate_imputation(features, attributes, ["city"], k=5, random_state=0, exclude_features=None)
     clean = evaluate_imputation(features, attributes, ["city"], k=5, random_state=0,
                                 exclude_features={"city": ["city"]})
     assert leaky["accuracy"].iloc[0] == 1.0
@@ -231,7 +237,6 @@ def test_impute_attributes_with_groups_and_max_masked() -> None:
 
 
 def test_lookalike_audiences_per_audience_and_empty() -> None:
-    from customer_activation.similarity.lookalikes import lookalike_audiences
 
     features, _ = _clustered(n_per=20)
     seeds = pd.DataFrame({"audience_name": ["a"] * 5 + ["b"] * 3 + ["ghost"],

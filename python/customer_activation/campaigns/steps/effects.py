@@ -68,8 +68,8 @@ ESTIMATORS = ("post_mean_difference", "diff_in_diff", "cuped", "median_shift", "
 
 
 @single_threaded
-def campaign_effects(metrics: pd.DataFrame, confidence: float = 0.95, n_boot: int = 2000,
-                     random_state: int = 0, bootstrap_max_n: int = 20000) -> pd.DataFrame:
+def campaign_effects(metrics: pd.DataFrame, confidence: float, n_boot: int,
+                     random_state: int, bootstrap_max_n: int) -> pd.DataFrame:
     """Treatment - control effects per campaign x metric, each with a confidence interval.
 
     * ``post_mean_difference``: difference of post-window means, Welch;
@@ -175,7 +175,7 @@ SEGMENT_COLUMNS = (
 @single_threaded
 def segment_effects(outcomes: pd.DataFrame, segments: pd.DataFrame,
                     dimensions: Sequence[str] = ("rfm_segment", "lifecycle_stage"),
-                    confidence: float = 0.95, min_n: int = 5) -> pd.DataFrame:
+                    *, confidence: float, min_n: int) -> pd.DataFrame:
     """Uplift per campaign x segment, with multiple-testing corrections.
 
     ``segments`` gives each contact's segment at the campaign start (columns

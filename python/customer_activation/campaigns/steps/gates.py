@@ -30,7 +30,7 @@ SRM_COLUMNS = (
 
 
 @single_threaded
-def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float = 0.001) -> pd.DataFrame:
+def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float) -> pd.DataFrame:
     """Sample-ratio-mismatch checks per campaign (chi-square against the planned split).
 
     ``check_name``: ``arm_all`` / ``arm_pilot`` / ``arm_rollout`` (treatment vs control,
@@ -95,8 +95,8 @@ GATE_COLUMNS = (
 
 @single_threaded
 def pilot_gates(outcomes: pd.DataFrame, predictions: pd.DataFrame, campaigns: pd.DataFrame,
-                min_n: int = 10, tolerance: float = 0.0, confidence: float = 0.95,
-                mde: float = 0.05, power: float = 0.8) -> pd.DataFrame:
+                min_n: int, tolerance: float, confidence: float,
+                mde: float, power: float) -> pd.DataFrame:
     """The pilot gate per campaign: does the pilot's observed treatment response rate agree
     with the predicted mean response of the same customers?
 

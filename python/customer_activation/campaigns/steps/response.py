@@ -92,8 +92,8 @@ def _design(frame: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFra
 
 
 @single_threaded
-def fit_response_model(train: pd.DataFrame, C: float = 1.0, min_rows: int = 50,
-                       random_state: int = 0) -> ResponseModel:
+def fit_response_model(train: pd.DataFrame, C: float, min_rows: int,
+                       random_state: int) -> ResponseModel:
     """Logistic regression of ``responded`` on the contact-time features of treated contacts.
 
     Pipeline (:func:`customer_activation.labels.pipeline.build_pipeline`): median imputation ->
@@ -145,8 +145,8 @@ PREDICTION_COLUMNS = (
 
 @single_threaded
 def response_predictions(outcomes: pd.DataFrame, features: pd.DataFrame,
-                         campaigns: pd.DataFrame, C: float = 1.0, min_rows: int = 50,
-                         random_state: int = 0) -> pd.DataFrame:
+                         campaigns: pd.DataFrame, C: float, min_rows: int,
+                         random_state: int) -> pd.DataFrame:
     """Out-of-time response predictions for every observed contact.
 
     Rolling origin: the model that scores campaign X is trained only on the treated
@@ -203,8 +203,8 @@ SCORE_COLUMNS = (
 
 @single_threaded
 def response_scores(members: pd.DataFrame, plans: pd.DataFrame, outcomes: pd.DataFrame,
-                    features: pd.DataFrame, campaigns: pd.DataFrame, C: float = 1.0,
-                    min_rows: int = 50, random_state: int = 0) -> pd.DataFrame:
+                    features: pd.DataFrame, campaigns: pd.DataFrame, C: float,
+                    min_rows: int, random_state: int) -> pd.DataFrame:
     """P(response) of each audience member of each planned campaign, at the as-of date.
 
     The model is trained on every treated contact whose response window has closed (all the

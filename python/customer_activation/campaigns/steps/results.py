@@ -36,8 +36,8 @@ RESULT_COLUMNS = (
 
 
 @single_threaded
-def campaign_results(outcomes: pd.DataFrame, campaigns: pd.DataFrame, confidence: float = 0.95,
-                     n_boot: int = 2000, random_state: int = 0) -> pd.DataFrame:
+def campaign_results(outcomes: pd.DataFrame, campaigns: pd.DataFrame, confidence: float,
+                     n_boot: int, random_state: int) -> pd.DataFrame:
     """Response rate per arm, uplift, incremental responders and revenue, cost and ROI.
 
     Over every contact (pilot and rollout) whose response window has closed; contacts with
