@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import customer_activation.similarity.imputation as imputation
+import customer_activation.similarity.lookalikes as lookalike_steps
 import numpy as np
 import pandas as pd
 import pytest
-from customer_activation.similarity import imputation
-from customer_activation.similarity import lookalikes as lookalike_steps
 from customer_activation.similarity.estimator import SimilarityImputer
 from customer_activation.similarity.kernel import cosine_topk, l2_normalize
 from registry_defaults import with_registry_defaults
