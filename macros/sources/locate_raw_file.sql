@@ -82,7 +82,9 @@
   {%- endif -%}
   {%- set first_lines = [] -%}
   {%- for f in files -%}
-    {%- do first_lines.append("(select " ~ loop.index0 ~ " as file_index, line from " ~ duckdb__csv_line_reader(f) ~ " where line_number = 1)") -%}
+    {%- set comment_filter = (" and not starts_with(line, " ~ string_literal(setting('csv_comment')) ~ ")") if setting('csv_comment') else "" -%}
+    {%- do first_lines.append("(select " ~ loop.index0 ~ " as file_index, line from " ~ duckdb__csv_line_reader(f)
+          ~ " where line is not null" ~ comment_filter ~ " order by line_number limit 1)") -%}
   {%- endfor -%}
   {%- set result = run_query(first_lines | join(" union all ")) -%}
   {%- set by_index = {} -%}

@@ -85,10 +85,22 @@
   union all
   {%- endif %}
   select * from (
-    with file_lines as (
+    with all_lines as (
         select line_number, rtrim(line, chr(13)) as line
         from {{ duckdb__csv_line_reader(f) }}
-        where line is not null and line_number > {{ 1 if setting('csv_header') else 0 }}
+        where line is not null
+        {%- if setting('csv_comment') %}
+          and not starts_with(line, {{ string_literal(setting('csv_comment')) }})
+        {%- endif %}
+    ),
+
+    {#- the header is the first line that is not a comment -#}
+    file_lines as (
+        select line_number, line
+        from all_lines
+        {%- if setting('csv_header') %}
+        where line_number > (select min(line_number) from all_lines)
+        {%- endif %}
     ),
 
     classified_lines as (

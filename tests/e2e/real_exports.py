@@ -47,7 +47,11 @@ def build_cases(root: Path, cases: dict[str, tuple[Files, dict]]) -> dict[str, D
 
 
 def error_lines(result: DbtResult) -> str:
-    return "\n".join(line for line in result.output.splitlines() if "rror" in line or "FAIL" in line)[-6000:]
+    """The error lines of a build and the two lines after each (where dbt puts the message)."""
+    lines = result.output.splitlines()
+    hits = [i for i, line in enumerate(lines) if "rror" in line or "FAIL" in line]
+    keep = sorted({j for i in hits for j in range(i, min(i + 3, len(lines)))})
+    return "\n".join(lines[j] for j in keep)[-6000:]
 
 
 def succeeded(result: DbtResult, name: str = "") -> DbtResult:

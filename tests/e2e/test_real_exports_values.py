@@ -105,8 +105,9 @@ def built(builds, name):
 
 
 def owners(build) -> dict[str, str]:
-    """order -> lower-cased id of the kept customer it attaches to."""
-    return dict(build.query("""select o.order_id, lower(c.customer_id) from staging.stg_orders o
+    """order (upper-cased: case_insensitive_ids may fold every id) -> lower-cased id of the kept
+    customer it attaches to."""
+    return dict(build.query("""select upper(o.order_id), lower(c.customer_id) from staging.stg_orders o
         inner join staging.stg_customers c on o.customer_id = c.customer_id"""))
 
 
