@@ -25,11 +25,11 @@ ranked as (
         plans.planned_pilot_share,
         plans.planned_control_share,
         plans.max_contacts,
-        row_number() over (
+        cast(row_number() over (
             partition by plans.campaign_id
             order by coalesce(scores.predicted_response, -1) desc,
                      coalesce(members.source_score, -1) desc,
-                     members.customer_id) as audience_rank,
+                     members.customer_id) as {{ dbt.type_bigint() }}) as audience_rank,
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 0) }} as u_phase,
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 1) }} as u_arm,
         members.as_of_date
