@@ -1,7 +1,7 @@
 {#- Each campaign's summary per analysis date, from the history in snap_campaign_summary: one
-    row per recorded as_of_date and campaign, the version valid at that refresh's last
-    recording time (as in mart_segment_history). A refresh that changed no campaign's
-    decisions or estimates records nothing and has no row. On Spark, which builds no snapshot,
+    row per refresh (macro snapshot_refreshes) and campaign, its latest version recorded on or
+    before it (macro snapshot_states): a refresh that changed no campaign's decisions or
+    estimates shows them as they stood. On Spark, which builds no snapshot,
     it is the current campaign_summary at as_of_date only. -#}
 {%- set columns = ['campaign_id', 'campaign_name', 'objective', 'channel', 'campaign_status', 'gate_status',
                    'n_contacts', 'n_treatment', 'n_control', 'uplift', 'incremental_responders',
@@ -14,26 +14,12 @@ states as (
     from {{ ref('campaign_summary') }}
 ),
 {%- else %}
-history as (
-    select * from {{ ref('snap_campaign_summary') }}
-),
-
 refreshes as (
-    select as_of_date, max(dbt_valid_from) as recorded_at
-    from history
-    group by as_of_date
+    {{ snapshot_refreshes() }}
 ),
 
 states as (
-    select
-        refreshes.as_of_date,
-        {%- for column in columns %}
-        history.{{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from refreshes
-    inner join history
-        on history.dbt_valid_from <= refreshes.recorded_at
-        and (history.dbt_valid_to is null or history.dbt_valid_to > refreshes.recorded_at)
+    {{ snapshot_states('snap_campaign_summary', 'campaign_id', columns) }}
 ),
 {%- endif %}
 

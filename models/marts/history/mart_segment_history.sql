@@ -1,11 +1,9 @@
 {#- Segment sizes and churn risk per analysis date, from the history in snap_customer_profile:
-    one row per recorded as_of_date, summary level (rfm_segment, lifecycle_stage,
-    churn_risk_class) and segment. A refresh is an as_of_date the snapshot recorded versions
-    at, taken at its last recording time (a rerun on restated data replaces the earlier one);
-    the state at a refresh is every customer's version valid at that time (dbt_valid_from <=
-    it < dbt_valid_to), so unchanged customers count with their earlier version and customers
-    removed from the profile (hard deletes) drop out. A refresh that changed no customer's key
-    tags records nothing and has no row. On Spark, which builds no snapshot, it is the current
+    one row per refresh (an as_of_date recorded by a snapshot, macro snapshot_refreshes),
+    summary level (rfm_segment, lifecycle_stage, churn_risk_class) and segment. The state at a
+    refresh is every customer's latest version recorded on or before it (macro
+    snapshot_states), so unchanged customers count with their earlier version and customers
+    removed from the profile drop out. On Spark, which builds no snapshot, it is the current
     profile (int_profile_key_tags) at as_of_date only. -#}
 {%- set levels = ['rfm_segment', 'lifecycle_stage', 'churn_risk_class'] %}
 
@@ -16,27 +14,12 @@ states as (
     from {{ ref('int_profile_key_tags') }}
 ),
 {%- else %}
-history as (
-    select * from {{ ref('snap_customer_profile') }}
-),
-
 refreshes as (
-    select as_of_date, max(dbt_valid_from) as recorded_at
-    from history
-    group by as_of_date
+    {{ snapshot_refreshes() }}
 ),
 
 states as (
-    select
-        refreshes.as_of_date,
-        history.customer_id,
-        history.rfm_segment,
-        history.lifecycle_stage,
-        history.churn_risk_class
-    from refreshes
-    inner join history
-        on history.dbt_valid_from <= refreshes.recorded_at
-        and (history.dbt_valid_to is null or history.dbt_valid_to > refreshes.recorded_at)
+    {{ snapshot_states('snap_customer_profile', 'customer_id', ['customer_id', 'rfm_segment', 'lifecycle_stage', 'churn_risk_class']) }}
 ),
 {%- endif %}
 
