@@ -32,7 +32,7 @@ windows as (
         outcomes.window_end_ts,
         outcomes.is_window_complete,
         outcomes.as_of_date,
-        {% if pre_days > 0 %}{{ pre_days }}{% else %}outcomes.window_days{% endif %} as pre_window_days,
+        cast({% if pre_days > 0 %}{{ pre_days }}{% else %}outcomes.window_days{% endif %} as {{ dbt.type_bigint() }}) as pre_window_days,
         outcomes.window_days as post_window_days,
         cast(outcomes.start_date as timestamp) as pre_window_end_ts
     from {{ ref('campaign_contact_outcomes') }} as outcomes
