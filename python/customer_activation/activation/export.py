@@ -28,8 +28,7 @@ import pandas as pd
 
 from customer_activation.activation import audience as aud
 from customer_activation.activation.files import remove_stale, write_frame, write_json
-from customer_activation.activation.identifiers import (normalise_country_code, normalise_email, normalise_phone,
-                                                        phone_reason, sha256_hex)
+from customer_activation.activation.identifiers import normalise_country_code, normalise_email, normalise_phone, phone_reason, sha256_hex
 
 MANIFEST = "manifest.json"
 CONTACTS, HASHED = "contacts", "hashed_identifiers"
