@@ -217,7 +217,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--phase", choices=aud.PHASES,
                         help="export this phase (default: the current one: rollout once the pilot gate passed)")
     parser.add_argument("--fields", help="comma-separated profile fields of contacts.csv (default: the "
-                                         "audience's export_fields, else " + ",".join(aud.DEFAULT_FIELDS) + ")")
+                                         "audience's export_fields, else " + ", ".join(aud.DEFAULT_FIELDS) + ")")
     parser.add_argument("--default-country-code", help="country calling code of numbers written without one "
                                                        "(e.g. 1, 44); without it they are left out and counted")
     parser.add_argument("--gmail-dots", action="store_true",
