@@ -109,6 +109,7 @@ def dbt_env(project_dir: Path, db: str | None) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DBT_PROFILES_DIR", str(project_dir))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    env.setdefault("PYTHONUNBUFFERED", "1")  # a piped Python child (bench, the generator) prints as it goes
     if db:
         env["CUSTOMER_ACTIVATION_DB"] = db
     return env

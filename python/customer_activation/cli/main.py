@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -78,10 +79,10 @@ def ensure_demo_data(root: Path, customers: int, seed: int, end_date: str) -> in
     print(f"demo data: generating {customers} customers (seed {seed}, ends {end_date}) into {folder}")
     started = time.perf_counter()
     if folder.exists():
-        import shutil
         shutil.rmtree(folder)
     code = dbt_run.stream([sys.executable, "-m", "customer_activation.demo.generate", "--customers", str(customers),
-                           "--seed", str(seed), "--end-date", end_date, "--out", str(folder), "--format", "csv"], root)
+                           "--seed", str(seed), "--end-date", end_date, "--out", str(folder), "--format", "csv"],
+                           root, dbt_run.dbt_env(root, None))
     if code == 0:
         stamp.touch()
     print(f"demo data: {'ok' if code == 0 else 'failed'} in {time.perf_counter() - started:.1f} s")

@@ -135,3 +135,13 @@ def test_export_of_a_database_without_campaign_tables(tmp_path, capsys) -> None:
     assert cli.main(["export", "--db", str(empty), "--out", str(tmp_path / "exp")]) == 1
     err = capsys.readouterr().err
     assert "has no campaigns.campaign_assignments" in err and "customer-activation build" in err
+
+
+def test_ensure_demo_data_generates_once_then_reuses(tmp_path, capsys) -> None:
+    assert cli.ensure_demo_data(tmp_path, 60, 7, "2026-06-30") == 0
+    folder = tmp_path / "data" / "demo"
+    assert (folder / "customers.csv").is_file() and (folder / ".generated-60-7-2026-06-30").exists()
+    assert "demo data: generating 60 customers" in capsys.readouterr().out
+    (folder / "marker").write_text("kept")
+    assert cli.ensure_demo_data(tmp_path, 60, 7, "2026-06-30") == 0
+    assert "is there" in capsys.readouterr().out and (folder / "marker").exists()
