@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import duckdb
 import pytest
 from dbt_helpers import run_dbt
 
@@ -120,6 +121,23 @@ def test_descriptions_are_comments_in_the_build(demo_build):
     assert [c[:3] for c in columns if not (c[3] or "").strip()] == []
     profile = {c[2]: c[3] for c in columns if c[1] == "dim_customer_profile"}
     assert profile["customer_id"].startswith("Customer key")
+
+
+def test_the_published_copy_keeps_the_comments(demo_build, tmp_path):
+    """publish writes the build's relation and column comments on the published copy: a BI
+    tool reading published/customer_activation.duckdb sees the same descriptions."""
+    from customer_activation.io.publish import PUBLISHED_NAME, publish
+    publish(demo_build.db_path, tmp_path)
+    sql = """select schema_name, table_name, column_name, comment from duckdb_columns()
+             where schema_name in ('marts', 'campaigns') order by 1, 2, 3"""
+    with demo_build.connect() as con:
+        built = con.execute(sql).fetchall()
+    with duckdb.connect(str(tmp_path / PUBLISHED_NAME), read_only=True) as con:
+        published = con.execute(sql).fetchall()
+        tables = dict(con.execute("""select schema_name || '.' || table_name, comment from duckdb_tables()
+                                     where schema_name in ('marts', 'campaigns')""").fetchall())
+    assert len(published) >= 300 and published == built
+    assert all((comment or "").strip() for comment in tables.values())
 
 
 def test_no_hugeint_in_the_build(demo_build):

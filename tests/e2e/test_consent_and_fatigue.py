@@ -144,3 +144,27 @@ def test_suppression_counts_reconcile(consent_case):
     per_customer = dict(build.query("select reason, count(*) from campaigns.campaign_suppressed_customers group by 1"))
     per_reason = dict(build.query("select reason, n_customers from campaigns.campaign_suppressions where n_customers > 0"))
     assert per_customer == per_reason
+
+
+def test_the_export_holds_no_opted_out_capped_or_control_customer(consent_case, tmp_path):
+    """The activation export of CMP07 on the consent build: the treatment arm of the pilot only,
+    no opted-out or frequency-capped customer, no control; the manifest's suppression counts are
+    the table's and reconcile."""
+    from customer_activation.activation.export import ExportOptions, export
+    build = consent_case["build"]
+    [manifest] = export(build.db_path, ["CMP07"], ExportOptions(tmp_path, default_country_code="1"))
+    contacts = {row["customer_id"] for row in csv.DictReader(open(tmp_path / "CMP07" / "pilot" / "contacts.csv"))}
+    treatment = {r[0] for r in build.query("""select customer_id from campaigns.campaign_assignments
+                                              where campaign_id = 'CMP07' and phase = 'pilot' and arm = 'treatment'""")}
+    control = {r[0] for r in build.query("""select customer_id from campaigns.campaign_assignments
+                                            where campaign_id = 'CMP07' and arm = 'control'""")}
+    suppressed = {r[0] for r in build.query("""select customer_id from campaigns.campaign_suppressed_customers
+                                               where campaign_id = 'CMP07'""")}
+    assert contacts and contacts == treatment
+    assert not contacts & control and not contacts & consent_case["opted_out"] and not contacts & suppressed
+    counts = manifest["counts"]
+    per_reason = dict(build.query("select reason, n_customers from campaigns.campaign_suppressions where campaign_id = 'CMP07'"))
+    assert counts["suppressed"] == per_reason and counts["suppressed"]["frequency_cap"] > 0
+    assert counts["suppressed"]["opted_out"] == len(consent_case["opted_out"] & consent_case["audience"])
+    assert counts["reconciles"] and counts["not_exported"]["control_arm"] == len(control)
+    assert manifest["identifiers"]["email"]["available"] and manifest["files"][0]["rows"] == len(contacts)
