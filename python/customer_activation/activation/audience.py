@@ -126,7 +126,10 @@ def load_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Campaign:
 
 
 def current_phase(campaign: Campaign) -> tuple[str, str]:
-    """(phase, why): rollout once the pilot gate passed or was overridden, else pilot."""
+    """(phase, why): rollout once the pilot gate passed or was overridden, or when the plan has
+    no pilot (pilot_share 0); else pilot."""
+    if "pilot" not in campaign.arms and "rollout" in campaign.arms:
+        return "rollout", "the contact list has no pilot phase (the plan's pilot_share is 0)"
     if campaign.gate_status == "pass":
         return "rollout", "the pilot gate passed (campaign_summary.gate_status = pass)"
     if campaign.gate_override_reason:

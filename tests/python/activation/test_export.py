@@ -66,6 +66,15 @@ def test_forcing_a_phase_still_excludes_its_control(tmp_path: Path) -> None:
         assert manifest["phase_reason"] == "chosen with --phase"
 
 
+def test_current_phase_rules() -> None:
+    campaign = aud.Campaign("X", "a", 1, "h", "2026-06-30", arms={"pilot": {"treatment": 1}, "rollout": {"treatment": 1}})
+    assert aud.current_phase(campaign)[0] == "pilot"
+    campaign.gate_override_reason = "approved by the CMO"
+    assert aud.current_phase(campaign) == ("rollout", "the pilot gate was overridden: approved by the CMO")
+    no_pilot = aud.Campaign("Y", "a", 1, "h", "2026-06-30", arms={"rollout": {"treatment": 3, "control": 1}})
+    assert aud.current_phase(no_pilot)[0] == "rollout"
+
+
 def test_treatment_rows_never_reads_the_control(tmp_path: Path) -> None:
     db = make_build(tmp_path / "build.duckdb")
     with duckdb.connect(str(db), read_only=True) as con:
