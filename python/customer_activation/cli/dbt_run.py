@@ -1,6 +1,6 @@
 """Running dbt for the CLI: dbt's own lines streamed as they come, then one line per stage
-(the model's folder: staging, intermediate, ml, marts, campaigns; seeds, snapshots; tests go
-with the model they test) with its node counts and elapsed time, from target/run_results.json
+(the model's folder: staging, intermediate, ml, marts, campaigns; seeds, snapshots, exposures;
+data and unit tests go with the model they test) with its node counts and elapsed time, from target/run_results.json
 and target/manifest.json."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 # The project's stages in the order the DAG mostly runs them; others follow by start time.
-STAGE_ORDER = ["seeds", "settings", "staging", "intermediate", "ml", "marts", "campaigns", "snapshots"]
+STAGE_ORDER = ["seeds", "settings", "staging", "intermediate", "ml", "marts", "campaigns", "snapshots", "exposures"]
 
 
 def dbt_executable() -> str:
@@ -38,13 +38,13 @@ def _stage(node: dict | None, nodes: dict) -> str:
     if node is None:
         return "other"
     kind = node.get("resource_type")
-    if kind == "test":
+    if kind in ("test", "unit_test"):
         parent = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), None)
         return _stage(nodes.get(parent), nodes) if parent in nodes else "tests"
     path = Path(node.get("original_file_path", ""))
     if kind == "model" and len(path.parts) > 2 and path.parts[0] == "models":
         return path.parts[1]
-    return {"seed": "seeds", "snapshot": "snapshots", "operation": "hooks"}.get(kind, kind or "other")
+    return {"seed": "seeds", "snapshot": "snapshots", "operation": "hooks", "exposure": "exposures"}.get(kind, kind or "other")
 
 
 def _ts(text: str) -> float:
@@ -53,9 +53,11 @@ def _ts(text: str) -> float:
 
 def stage_summary(run_results: dict, manifest: dict) -> list[dict]:
     """One dict per stage, in STAGE_ORDER, then the others as they started: name, nodes, statuses, seconds
-    (first start to last end of the stage's nodes; stages overlap when dbt runs them side by side)."""
-    nodes = {**manifest.get("nodes", {}), **manifest.get("snapshots", {})}
-    stages: dict[str, dict] = defaultdict(lambda: {"nodes": 0, "statuses": defaultdict(int), "start": None, "end": None})
+    (first start to last end of the stage's nodes; stages overlap when dbt runs them side by side),
+    busy (the sum of the nodes' execution times)."""
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {}), **manifest.get("exposures", {})}
+    stages: dict[str, dict] = defaultdict(lambda: {"nodes": 0, "statuses": defaultdict(int), "start": None, "end": None,
+                                                  "busy": 0.0})
     for result in run_results.get("results", []):
         uid = result["unique_id"]
         name = "hooks" if uid.startswith("operation.") else _stage(nodes.get(uid), nodes)
@@ -63,6 +65,7 @@ def stage_summary(run_results: dict, manifest: dict) -> list[dict]:
             continue
         stage = stages[name]
         stage["nodes"] += 1
+        stage["busy"] += float(result.get("execution_time") or 0.0)
         stage["statuses"][result.get("status", "unknown")] += 1
         for timing in result.get("timing", []):
             if timing.get("started_at") and timing.get("completed_at"):
@@ -73,7 +76,7 @@ def stage_summary(run_results: dict, manifest: dict) -> list[dict]:
     for name, s in stages.items():
         seconds = (s["end"] - s["start"]) if s["start"] is not None else 0.0
         rows.append({"stage": name, "nodes": s["nodes"], "statuses": dict(s["statuses"]), "seconds": seconds,
-                     "start": s["start"] or 0.0})
+                     "busy": s["busy"], "start": s["start"] or 0.0})
     return sorted(rows, key=lambda r: (STAGE_ORDER.index(r["stage"]) if r["stage"] in STAGE_ORDER else len(STAGE_ORDER),
                                        r["start"], r["stage"]))
 
@@ -82,7 +85,8 @@ def summary_lines(rows: list[dict]) -> list[str]:
     lines = []
     for r in rows:
         statuses = ", ".join(f"{n} {status}" for status, n in sorted(r["statuses"].items()))
-        lines.append(f"stage {r['stage']:<13} {r['nodes']:>4} nodes ({statuses}) in {r['seconds']:.1f} s")
+        lines.append(f"stage {r['stage']:<13} {r['nodes']:>4} nodes ({statuses}) in {r['seconds']:.1f} s "
+                     f"(node time {r.get('busy', 0.0):.1f} s)")
     return lines
 
 

@@ -92,20 +92,23 @@ def test_stage_summary_groups_by_model_folder() -> None:
         "seed.p.s": {"resource_type": "seed", "original_file_path": "seeds/s.csv"},
         "test.p.t1": {"resource_type": "test", "attached_node": "model.p.stg_a", "original_file_path": "models/staging/x.yml"},
         "test.p.t2": {"resource_type": "test", "depends_on": {"nodes": ["model.p.int_b"]}, "original_file_path": "tests/dbt/t2.sql"},
-    }}
+    }, "unit_tests": {
+        "unit_test.p.int_b.u": {"resource_type": "unit_test", "depends_on": {"nodes": ["model.p.int_b"]}},
+    }, "exposures": {"exposure.p.e": {"resource_type": "exposure"}}}
 
     def result(uid, start, end, status="success"):
         return {"unique_id": uid, "status": status, "timing": [
             {"name": "execute", "started_at": f"2026-01-01T00:00:{start:02d}Z", "completed_at": f"2026-01-01T00:00:{end:02d}Z"}]}
     run_results = {"results": [result("seed.p.s", 0, 1), result("model.p.stg_a", 1, 4), result("test.p.t1", 5, 6, "pass"),
                                result("model.p.int_b", 4, 9), result("test.p.t2", 9, 10, "fail"),
+                               result("unit_test.p.int_b.u", 3, 4, "pass"), result("exposure.p.e", 10, 10, "no-op"),
                                result("operation.p.hook", 0, 0)]}
     rows = dbt_run.stage_summary(run_results, manifest)
     assert [(r["stage"], r["nodes"], r["seconds"]) for r in rows] == [("seeds", 1, 1.0), ("staging", 2, 5.0),
-                                                                      ("intermediate", 2, 6.0)]
-    assert rows[2]["statuses"] == {"success": 1, "fail": 1}
+                                                                      ("intermediate", 3, 7.0), ("exposures", 1, 0.0)]
+    assert rows[2]["statuses"] == {"success": 1, "fail": 1, "pass": 1}
     lines = dbt_run.summary_lines(rows)
-    assert lines[1].startswith("stage staging") and lines[1].endswith("(1 pass, 1 success) in 5.0 s")
+    assert lines[1].startswith("stage staging") and "(1 pass, 1 success) in 5.0 s" in lines[1]
 
 
 def test_stream_prints_the_lines_of_the_command(tmp_path, capsys) -> None:
