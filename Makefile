@@ -11,6 +11,8 @@
 #                a read-only file replaced atomically (BI tools read that, never the build database)
 #   make refresh the daily refresh (docs/refresh.md): an incremental dbt build on the same
 #                database, then publish; FULL_REFRESH=1 re-stages every raw row first
+#   make export  activation exports of each campaign's treatment arm (docs/activation.md)
+#   The same steps as one command: .venv/bin/customer-activation build|refresh|publish|report|export|bench|doctor
 #   make build-spark   the same build on local Apache Spark (dbt-spark, Java 17+): installs
 #                the [spark] extra, writes under CUSTOMER_ACTIVATION_SPARK_DIR (target/spark)
 
@@ -35,20 +37,28 @@ DBT_ARGS ?=
 # Publishing takes under a second on the demo and runs only after dbt build succeeded.
 build: install demo-data dbt-build
 	$(MAKE) --no-print-directory publish
+	@echo ""
+	@echo "Built $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) and published/customer_activation.duckdb. Next:"
+	@echo "  query the profile:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb)', read_only=True).sql('select rfm_segment, count(*) from marts.dim_customer_profile group by 1 order by 2 desc'))\""
+	@echo "  open the report:    make report, then open reports/campaign_report.html (seconds)"
+	@echo "  export an audience: make export, then look in exports/<campaign>/<phase>/ (docs/activation.md)"
 
 install: $(VENV)/.installed
 
+# pip prints what it collects and installs (about a minute on a fresh machine, not silent).
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the project and its dependencies into $(VENV) (dbt, DuckDB, scikit-learn, ...; about a minute the first time)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,semantic]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[test,semantic]"
 	touch $@
 
 # The [spark] extra (dbt-spark with pyspark, about 600 MB, 35-65 s) on top of the above.
 install-spark: $(VENV)/.installed-spark
 
 $(VENV)/.installed-spark: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test,semantic,spark]"
+	@echo "Installing the [spark] extra (dbt-spark with pyspark, about 600 MB)"
+	$(BIN)/python -m pip install --progress-bar on -e ".[test,semantic,spark]"
 	touch $@
 
 demo-data: install $(DEMO_STAMP)
@@ -122,7 +132,15 @@ docs: install demo-data
 	$(DBT) docs generate --vars '$(DEMO_VARS)'
 
 clean:
-	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal published reports
+	rm -rf target logs $(DEMO_DIR) customer_activation.duckdb customer_activation.duckdb.wal published reports exports
+
+# Activation exports (docs/activation.md): the treatment arm of each campaign's current phase
+# as contacts.csv, hashed_identifiers.csv and manifest.json in $(EXPORT_DIR)/<campaign>/<phase>/.
+EXPORT_DIR ?= exports
+EXPORT_ARGS ?=
+.PHONY: export
+export: install
+	$(BIN)/customer-activation export --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(EXPORT_DIR) $(EXPORT_ARGS)
 
 # Benchmarks (bench/README.md): make bench SIZE=tiny|100k|1m [BENCH_ARGS="--no-refresh"]
 SIZE ?= 100k

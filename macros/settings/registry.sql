@@ -717,6 +717,20 @@
   max: 1000000
   default: 5
   doc: 'The smallest arm for which a segment effect is tested.'
+- name: frequency_cap_campaigns
+  group: campaigns
+  type: integer
+  min: 0
+  max: 1000
+  default: 0
+  doc: 'Contact fatigue: no customer is in more than this many campaigns of one channel within frequency_cap_days (contacts of observed campaigns and planned assignments, either arm, count); a planned audience member over the cap is suppressed (frequency_cap) before assignment. 0 = no cap.'
+- name: frequency_cap_days
+  group: campaigns
+  type: integer
+  min: 1
+  max: 3650
+  default: 30
+  doc: 'The window of the frequency cap: contacts on or after as_of_date - (this - 1) days count, with every planned assignment.'
 {%- endset -%}
 {{ return(fromyaml(registry_yaml)) }}
 {% endmacro %}

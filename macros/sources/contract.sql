@@ -89,6 +89,12 @@
       {'name': 'labeled_at', 'type': 'timestamp'},
       {'name': 'labeled_by', 'type': 'text'},
   ]},
+  'consents': {'required': false, 'columns': [
+      {'name': 'customer_id', 'type': 'text', 'required': true},
+      {'name': 'channel', 'type': 'text', 'required': true},
+      {'name': 'status', 'type': 'text', 'required': true},
+      {'name': 'updated_at', 'type': 'timestamp'},
+  ]},
 }) %}
 {% endmacro %}
 

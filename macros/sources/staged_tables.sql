@@ -12,5 +12,6 @@
     'campaign_contacts': dbt.concat(["coalesce(campaign_id, '')", "':'", "coalesce(customer_id, '')"]),
     'campaign_responses': dbt.concat(["coalesce(campaign_id, '')", "':'", "coalesce(customer_id, '')"]),
     'manual_labels': dbt.concat(["coalesce(customer_id, '')", "':'", "coalesce(label_name, '')"]),
+    'consents': dbt.concat(["coalesce(customer_id, '')", "':'", "coalesce(channel, '')"]),
   }) }}
 {% endmacro %}

@@ -106,3 +106,59 @@ def test_semantic_layer_validates_against_duckdb(mf_project):
     output = _mf(mf_project, "validate-configs")
     errors = re.findall(r"ERRORS: (\d+)", output)
     assert errors and all(e == "0" for e in errors), output[-3000:]
+
+
+AS_OF_EARLIER = "2026-05-31"
+
+
+@pytest.fixture(scope="module")
+def two_refreshes(demo_data, tmp_path_factory):
+    """The demo built twice into one database: as of 2026-05-31, then as of 2026-06-30, the
+    snapshots recording both. Returns the mf directory and the profile counts of each build."""
+    from dbt_helpers import run_dbt
+
+    work = tmp_path_factory.mktemp("two_refreshes")
+    profile_sql = """select count(*), sum(case when churn_risk_class = 'high' then 1 else 0 end)
+                     from marts.dim_customer_profile"""
+    counts = {}
+    for as_of in (AS_OF_EARLIER, AS_OF):
+        build = run_dbt(["build"], work, {"raw_data_path": str(demo_data), "as_of_date": as_of})
+        counts[as_of] = build.query(profile_sql)[0]
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, work / name)
+    return work, counts, build
+
+
+def test_metrics_have_a_trend_over_two_refreshes(two_refreshes):
+    """metric_time comes from the snapshots' history: one point per as_of_date, each equal to
+    the profile of the build at that date."""
+    work, counts, build = two_refreshes
+    rows = _query(work, ["base_customers", "base_high_churn_risk_customers", "churn_risk_share"],
+                  ["metric_time__month"])
+    by_month = {r["metric_time__month"][:7]: r for r in rows}
+    assert set(by_month) == {AS_OF_EARLIER[:7], AS_OF[:7]}
+    for as_of, (n, n_high) in counts.items():
+        r = by_month[as_of[:7]]
+        assert int(float(r["base_customers"])) == n
+        assert int(float(r["base_high_churn_risk_customers"])) == n_high
+        assert float(r["churn_risk_share"]) == pytest.approx(n_high / n, rel=1e-9)
+    assert counts[AS_OF_EARLIER] != counts[AS_OF]
+
+
+def test_segment_and_campaign_history_by_month(two_refreshes):
+    work, counts, build = two_refreshes
+    rows = _query(work, ["segment_customers", "segment_customer_share"],
+                  ["metric_time__month", "segment_history__summary_level", "segment_history__segment"])
+    expected = {(str(d)[:7], level, segment): (n, share) for d, level, segment, n, share in build.query(
+        "select as_of_date, summary_level, segment, n_customers, customer_share from marts.mart_segment_history")}
+    got = {(r["metric_time__month"][:7], r["segment_history__summary_level"], r["segment_history__segment"]):
+           (int(float(r["segment_customers"])), float(r["segment_customer_share"])) for r in rows}
+    assert set(got) == set(expected) and {k[0] for k in got} == {AS_OF_EARLIER[:7], AS_OF[:7]}
+    for key, (n, share) in expected.items():
+        assert got[key][0] == n and got[key][1] == pytest.approx(share, rel=1e-9)
+    campaign_rows = _query(work, ["campaign_contacts", "campaign_incremental_revenue"], ["metric_time__month"])
+    assert {r["metric_time__month"][:7] for r in campaign_rows} == {AS_OF_EARLIER[:7], AS_OF[:7]}
+    expected_contacts = dict(build.query("""select strftime(as_of_date, '%Y-%m'), sum(n_contacts)
+                                            from marts.mart_campaign_history group by 1"""))
+    for r in campaign_rows:
+        assert int(float(r["campaign_contacts"])) == expected_contacts[r["metric_time__month"][:7]]

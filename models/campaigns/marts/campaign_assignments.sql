@@ -1,6 +1,7 @@
 {#- One row per planned campaign (seed campaign_plans) and selected audience member: the
     contact list to send, with the pilot / rollout phase and the treatment / control arm.
-    Selection: the plan's audience ranked by the response model's predicted response
+    Selection: the plan's audience without the suppressed members (opted out of the channel,
+    over the frequency cap: campaign_audience_eligibility) ranked by the response model's predicted response
     (campaign_response_scores; then the audience's source score, then customer_id), the top
     max_contacts (all when empty). Assignment is deterministic: u_phase and u_arm are two
     independent uniform numbers from the MD5 of campaign_id:customer_id (macro
@@ -24,16 +25,18 @@ ranked as (
         plans.planned_pilot_share,
         plans.planned_control_share,
         plans.max_contacts,
-        row_number() over (
+        cast(row_number() over (
             partition by plans.campaign_id
             order by coalesce(scores.predicted_response, -1) desc,
                      coalesce(members.source_score, -1) desc,
-                     members.customer_id) as audience_rank,
+                     members.customer_id) as {{ dbt.type_bigint() }}) as audience_rank,
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 0) }} as u_phase,
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 1) }} as u_arm,
         members.as_of_date
     from plans
-    inner join {{ ref('campaign_audience_members') }} as members on plans.audience_name = members.audience_name
+    inner join {{ ref('campaign_audience_eligibility') }} as members
+        on plans.campaign_id = members.campaign_id
+        and members.suppression_reason is null
     left join {{ ref('campaign_response_scores') }} as scores
         on plans.campaign_id = scores.campaign_id
         and members.customer_id = scores.customer_id

@@ -30,7 +30,7 @@ windows as (
         contacts.predicted_response,
         campaigns.start_date,
         coalesce(contacts.contacted_at, cast(campaigns.start_date as timestamp)) as anchor_ts,
-        {% if post_days > 0 %}{{ post_days }}{% else %}campaigns.response_window_days{% endif %} as window_days
+        cast({% if post_days > 0 %}{{ post_days }}{% else %}campaigns.response_window_days{% endif %} as {{ dbt.type_bigint() }}) as window_days
     from {{ ref('stg_campaign_contacts') }} as contacts
     inner join campaigns on contacts.campaign_id = campaigns.campaign_id
 ),

@@ -32,7 +32,7 @@ windows as (
         outcomes.window_end_ts,
         outcomes.is_window_complete,
         outcomes.as_of_date,
-        {% if pre_days > 0 %}{{ pre_days }}{% else %}outcomes.window_days{% endif %} as pre_window_days,
+        cast({% if pre_days > 0 %}{{ pre_days }}{% else %}outcomes.window_days{% endif %} as {{ dbt.type_bigint() }}) as pre_window_days,
         outcomes.window_days as post_window_days,
         cast(outcomes.start_date as timestamp) as pre_window_end_ts
     from {{ ref('campaign_contact_outcomes') }} as outcomes
@@ -82,7 +82,7 @@ select
     cast(round(coalesce(order_metrics.post_revenue, 0), 2) as {{ type_double() }}) as post_revenue,
     case when coalesce(order_metrics.pre_orders, 0) > 0 then 1 else 0 end as pre_active,
     case when coalesce(order_metrics.post_orders, 0) > 0 then 1 else 0 end as post_active,
-    {{ dbt.datediff('bounded.anchor_ts', 'order_metrics.first_post_order_ts', 'day') }} as post_days_to_first_order,
+    cast({{ dbt.datediff('bounded.anchor_ts', 'order_metrics.first_post_order_ts', 'day') }} as {{ dbt.type_bigint() }}) as post_days_to_first_order,
     features.rfm_segment as rfm_segment_at_start,
     features.lifecycle_stage as lifecycle_stage_at_start,
     bounded.as_of_date

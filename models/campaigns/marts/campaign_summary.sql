@@ -13,7 +13,7 @@ with outcomes as (
         count(case when phase = 'pilot' then 1 end) as n_pilot_contacts,
         count(case when phase = 'rollout' then 1 end) as n_rollout_contacts,
         count(case when not is_window_complete then 1 end) as n_window_open,
-        sum(n_responses_outside_window) as n_responses_outside_window
+        cast(sum(n_responses_outside_window) as {{ dbt.type_bigint() }}) as n_responses_outside_window
     from {{ ref('campaign_contact_outcomes') }}
     group by campaign_id
 ),

@@ -57,8 +57,8 @@
 }, extra=[
     {'relation': completed_gaps, 'fill': {'n_gaps': 0}, 'metrics': {
         'n_gaps': "count(case when " ~ seen ~ " then gap_days end)",
-        'sum_gap_days': "sum(case when " ~ seen ~ " then gap_days end)",
-        'sum_sq_gap_days': "sum(case when " ~ seen ~ " then gap_days * gap_days end)",
+        'sum_gap_days': "cast(sum(case when " ~ seen ~ " then gap_days end) as " ~ dbt.type_bigint() ~ ")",
+        'sum_sq_gap_days': "cast(sum(case when " ~ seen ~ " then gap_days * gap_days end) as " ~ dbt.type_bigint() ~ ")",
     }},
     {'relation': channel_first_orders, 'fill': {'n_channels': 0}, 'metrics': {
         'n_channels': "count(case when first_channel_order_ts < {end} then 1 end)",

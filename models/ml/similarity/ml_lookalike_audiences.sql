@@ -24,8 +24,8 @@ seeds as (
     select
         audience_name,
         count(*) as n_seeds,
-        sum(case when seed_source = 'filter' then 1 else 0 end) as n_filter_seeds,
-        sum(case when seed_source = 'list' then 1 else 0 end) as n_listed_seeds
+        count(case when seed_source = 'filter' then 1 end) as n_filter_seeds,
+        count(case when seed_source = 'list' then 1 end) as n_listed_seeds
     from {{ ref('ml_lookalike_seeds') }}
     group by audience_name
 ),

@@ -22,6 +22,11 @@ Views of the published schemas are published as tables (their dependencies outsi
 published schemas do not travel). A table ``publish_info.published_tables`` records what was
 published, when and from where, so a dashboard can show "data as of".
 
+The docs travel too: every relation and column comment of the build (``duckdb_tables().comment``,
+``duckdb_views().comment``, ``duckdb_columns().comment``, written by dbt's ``persist_docs``) is
+written on the published copy with ``COMMENT ON TABLE`` / ``COMMENT ON COLUMN``, so a BI tool
+browsing the published file sees the descriptions of the YAML.
+
     python -m customer_activation.io.publish --db customer_activation.duckdb --out published/
 """
 from __future__ import annotations
@@ -55,9 +60,11 @@ class PublishResult:
     path: Path
     tables: dict[str, int] = field(default_factory=dict)  # "schema.table" -> rows
     seconds: float = 0.0
+    comments: int = 0  # relation and column comments carried over from the build
 
     def __str__(self) -> str:
-        lines = [f"published {len(self.tables)} tables to {self.path} in {self.seconds:.1f} s"]
+        lines = [f"published {len(self.tables)} tables ({self.comments} table and column comments) "
+                 f"to {self.path} in {self.seconds:.1f} s"]
         lines += [f"  {name}: {rows} rows" for name, rows in sorted(self.tables.items())]
         return "\n".join(lines)
 
@@ -79,6 +86,43 @@ def _relations(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list
         select schema_name, view_name, 'view' from duckdb_views()
         where database_name = '{_SOURCE}' and schema_name in (select unnest(?)) and not internal
         order by 1, 2""", [list(schemas), list(schemas)]).fetchall()
+
+
+def _comments(con: duckdb.DuckDBPyConnection, schemas: list[str]
+              ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], list[tuple[str, str]]]]:
+    """The relation comments {(schema, name): comment} and the column comments
+    {(schema, name): [(column, comment)]} of `schemas` in the source database (empty ones left out)."""
+    relations = {(s, t): c for s, t, c in con.execute(f"""
+        select schema_name, table_name, comment from duckdb_tables()
+        where database_name = '{_SOURCE}' and schema_name in (select unnest(?)) and nullif(comment, '') is not null
+        union all
+        select schema_name, view_name, comment from duckdb_views()
+        where database_name = '{_SOURCE}' and schema_name in (select unnest(?)) and not internal
+          and nullif(comment, '') is not null""", [schemas, schemas]).fetchall()}
+    columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for s, t, col, comment in con.execute(f"""
+            select schema_name, table_name, column_name, comment from duckdb_columns()
+            where database_name = '{_SOURCE}' and schema_name in (select unnest(?))
+              and nullif(comment, '') is not null
+            order by schema_name, table_name, column_index""", [schemas]).fetchall():
+        columns.setdefault((s, t), []).append((col, comment))
+    return relations, columns
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str, str]]) -> int:
+    """COMMENT ON the published tables what the source has on its tables, views and their
+    columns; returns the number of comments written."""
+    table_comments, column_comments = _comments(con, sorted({s for s, _, _ in relations}))
+    written = 0
+    for schema, table, _kind in relations:
+        target = f"{_TARGET}.{_quote(schema)}.{_quote(table)}"
+        if (schema, table) in table_comments:
+            con.execute(f"comment on table {target} is {_sql_string(table_comments[schema, table])}")
+            written += 1
+        for column, comment in column_comments.get((schema, table), []):
+            con.execute(f"comment on column {target}.{_quote(column)} is {_sql_string(comment)}")
+            written += 1
+    return written
 
 
 def _remove(path: Path) -> None:
@@ -135,6 +179,7 @@ def publish(db: str | os.PathLike, out_dir: str | os.PathLike, schemas: tuple[st
                 rows = con.execute(f"select count(*) from {_TARGET}.{_quote(schema)}.{_quote(table)}"
                                    ).fetchone()[0]
                 result.tables[f"{schema}.{table}"] = rows
+            result.comments = _copy_comments(con, relations)
             con.execute(f"create schema {_TARGET}.{INFO_SCHEMA}")
             con.execute(f"""create table {_TARGET}.{INFO_SCHEMA}.published_tables (
                 table_schema varchar, table_name varchar, source_kind varchar, n_rows bigint,
@@ -142,6 +187,8 @@ def publish(db: str | os.PathLike, out_dir: str | os.PathLike, schemas: tuple[st
             con.executemany(f"insert into {_TARGET}.{INFO_SCHEMA}.published_tables values (?, ?, ?, ?, ?, ?)",
                             [(s, t, k, result.tables[f"{s}.{t}"], published_at, str(db.resolve()))
                              for s, t, k in relations])
+            con.execute(f"comment on table {_TARGET}.{INFO_SCHEMA}.published_tables is "
+                        "'What this file holds: one row per published table, its rows, when it was published and from which build.'")
             con.execute("use memory")
             con.execute(f"checkpoint {_TARGET}")
             con.execute(f"detach {_TARGET}")

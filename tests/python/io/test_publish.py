@@ -138,3 +138,32 @@ def test_sqlalchemy_uri_reads_the_published_copy(tmp_path: Path, monkeypatch) ->
     with engine.connect() as con:
         assert tuple(con.execute(query).one()) == (2, 90)
     engine.dispose()
+
+
+def test_relation_and_column_comments_travel(tmp_path: Path) -> None:
+    """persist_docs writes the YAML descriptions as DuckDB comments on the build; the published
+    copy keeps them (tables, views published as tables, and their columns), quotes included."""
+    build = _make_build(tmp_path / "build.duckdb", version=1, campaigns=True)
+    with duckdb.connect(str(build)) as con:
+        con.execute("comment on table marts.dim_customer_profile is 'One row per customer.'")
+        con.execute("comment on column marts.dim_customer_profile.monetary is 'Net spend, the customer''s own.'")
+        con.execute("comment on column marts.dim_customer_profile.customer_id is 'The customer.'")
+        con.execute("comment on view marts.v_big_spenders is 'Customers who spent 5 or more.'")
+        con.execute("comment on column campaigns.campaign_summary.uplift is 'Treatment minus control rate.'")
+        con.execute("comment on table staging.stg_customers is 'Not published.'")
+    result = publish(build, tmp_path / "published")
+    assert result.comments == 5
+    out = tmp_path / "published" / PUBLISHED_NAME
+    with duckdb.connect(str(out), read_only=True) as con:
+        columns = {(s, t, c): comment for s, t, c, comment in con.execute(
+            "select schema_name, table_name, column_name, comment from duckdb_columns() "
+            "where comment is not null and comment <> ''").fetchall()}
+        tables = dict(con.execute("select schema_name || '.' || table_name, comment from duckdb_tables() "
+                                  "where comment is not null and comment <> ''").fetchall())
+    assert columns == {("marts", "dim_customer_profile", "monetary"): "Net spend, the customer's own.",
+                       ("marts", "dim_customer_profile", "customer_id"): "The customer.",
+                       ("campaigns", "campaign_summary", "uplift"): "Treatment minus control rate."}
+    assert tables["marts.dim_customer_profile"] == "One row per customer."
+    assert tables["marts.v_big_spenders"] == "Customers who spent 5 or more."
+    assert "publish_info.published_tables" in tables
+    assert not any(name.startswith("staging.") for name in tables)

@@ -1,0 +1,1 @@
+"""The `customer-activation` command line (cli.main)."""
