@@ -421,6 +421,34 @@
   items: number
   default: [0.3, 0.6]
   doc: 'Churn probabilities from which a customer is medium and high risk (two increasing numbers).'
+- name: purchase_model_max_training_rows
+  group: labels
+  type: integer
+  min: 1
+  max: 1000000000
+  default: 100000
+  doc: 'The purchase model (BG/NBD, Gamma-Gamma) is fitted on a seeded uniform sample of at most this many customers per feature date; every customer is scored.'
+- name: purchase_model_min_training_rows
+  group: labels
+  type: integer
+  min: 2
+  max: 1000000000
+  default: 50
+  doc: 'With fewer customers with a completed order there is no BG/NBD model, with fewer repeat customers no Gamma-Gamma model (the status says which).'
+- name: clv_horizon_days
+  group: labels
+  type: integer
+  min: 1
+  max: 36500
+  default: 365
+  doc: 'The purchase model''s CLV counts the spend expected in the next N days.'
+- name: clv_annual_discount_rate
+  group: labels
+  type: number
+  min: 0
+  max: 10
+  default: 0.1
+  doc: 'Yearly rate the CLV discounts future spend at: (1 + rate)^(-days / 365), per step of 30 days.'
 
 # ---- similarity: imputation and look-alikes -------------------------------------------------
 - name: imputation_attributes
