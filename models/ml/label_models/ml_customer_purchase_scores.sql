@@ -2,7 +2,7 @@
     training = as_of_date - label_horizon_days): the purchase model's scores, from
     ml_purchase_model (result_kind scores). -#}
 select
-    customer_id,
+    cast(customer_id as {{ dbt.type_string() }}) as customer_id,
     feature_date_role,
     cast(bgnbd_p_alive as double) as bgnbd_p_alive,
     cast(bgnbd_expected_purchases as double) as bgnbd_expected_purchases,

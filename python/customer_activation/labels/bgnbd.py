@@ -129,6 +129,10 @@ def expected_purchases(params, t, x, t_x, T) -> np.ndarray:
     2F1 loses all precision (CLVs of 1e10 on the demo). Here the first two parameters do not
     depend on x, the argument stays in [0, 1) and the series converges fast."""
     r, alpha, a, b = params
+    if abs(a - 1.0) < 1e-7:
+        # a = 1 is a removable singularity (0 / 0): the mean of the values on either side
+        return 0.5 * (expected_purchases((r, alpha, 1.0 - 1e-6, b), t, x, t_x, T)
+                      + expected_purchases((r, alpha, 1.0 + 1e-6, b), t, x, t_x, T))
     x = np.asarray(x, dtype=float)
     t = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
     T = np.asarray(T, dtype=float)

@@ -142,4 +142,6 @@ def purchase_model_outputs(history: pd.DataFrame, settings: PurchaseModelSetting
                                     if c not in ("feature_date_role", "model_status", "bgnbd_converged", "gg_converged")})
     parameters = parameters.astype({"bgnbd_converged": "boolean", "gg_converged": "boolean"})
     parameters.insert(0, "result_kind", "parameters")
-    return pd.concat([scored, parameters], ignore_index=True, sort=False)
+    out = pd.concat([scored, parameters], ignore_index=True, sort=False)
+    # typed text even when every value is null (no scores): the engines cannot type a null column
+    return out.astype({c: "string" for c in ("result_kind", "customer_id", "feature_date_role", "model_status")})
