@@ -143,5 +143,7 @@ def purchase_model_outputs(history: pd.DataFrame, settings: PurchaseModelSetting
     parameters = parameters.astype({"bgnbd_converged": "boolean", "gg_converged": "boolean"})
     parameters.insert(0, "result_kind", "parameters")
     out = pd.concat([scored, parameters], ignore_index=True, sort=False)
-    # typed text even when every value is null (no scores): the engines cannot type a null column
-    return out.astype({c: "string" for c in ("result_kind", "customer_id", "feature_date_role", "model_status")})
+    # a text column that is all null (customer_id with no scores) typed as text: the engines cannot
+    # type a column of nulls; the others keep the type the other Python models return
+    text = ("result_kind", "customer_id", "feature_date_role", "model_status")
+    return out.astype({c: "string" for c in text if out[c].isna().all()})
