@@ -6,6 +6,7 @@ select
     feature_date_role,
     cast(bgnbd_p_alive as double) as bgnbd_p_alive,
     cast(bgnbd_expected_purchases as double) as bgnbd_expected_purchases,
+    cast(bgnbd_p_no_purchase as double) as bgnbd_p_no_purchase,
     cast(gg_expected_order_value as double) as gg_expected_order_value,
     cast(clv as double) as clv
 from {{ ref('ml_purchase_model') }}

@@ -141,6 +141,19 @@ def expected_purchases(params, t, x, t_x, T) -> np.ndarray:
     return (a + b + x - 1.0) / (a - 1.0) * bracket * p_alive(params, x, t_x, T)
 
 
+def p_no_purchase(params, t, x, t_x, T) -> np.ndarray:
+    """P(no purchase in (T, T + t] | x, t_x, T): dropped out already, or alive and no purchase of
+    the Poisson process in t (dropout happens only right after a purchase, so an alive customer
+    who buys nothing stays alive): 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x),
+    with the rate's posterior Gamma(r + x, alpha + T) given alive. The model's own churn
+    probability over a label window of t."""
+    r, alpha, a, b = params
+    x = np.asarray(x, dtype=float)
+    T = np.asarray(T, dtype=float)
+    alive = p_alive(params, x, t_x, T)
+    return 1.0 - alive + alive * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
+
+
 def expected_purchases_unconditional(params, t) -> np.ndarray:
     """E[X(t)] for a customer just acquired, FHL 2005 eq. (9):
     (a + b - 1) / (a - 1) * [1 - (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t))]."""
@@ -149,10 +162,11 @@ def expected_purchases_unconditional(params, t) -> np.ndarray:
     return (a + b - 1.0) / (a - 1.0) * (1.0 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1.0, t / (alpha + t)))
 
 
-def simulate(params, T, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def simulate(params, T, rng: np.random.Generator, horizon: float = 0.0):
     """(x, t_x) drawn from the BG/NBD model itself for customers observed for T (an array):
     each draws lambda ~ Gamma(r, rate alpha) and p ~ Beta(a, b), buys at exponential gaps and,
-    after every purchase, drops out with probability p. For tests (parameter recovery)."""
+    after every purchase, drops out with probability p. For tests (parameter recovery). With
+    ``horizon`` > 0, also the purchases in (T, T + horizon]: (x, t_x, future)."""
     r, alpha, a, b = params
     T = np.asarray(T, dtype=float)
     n = T.size
@@ -160,16 +174,20 @@ def simulate(params, T, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarra
     p = rng.beta(a, b, n)
     x = np.zeros(n)
     t_x = np.zeros(n)
+    future = np.zeros(n)
     now = np.zeros(n)
     active = np.ones(n, dtype=bool)
     while active.any():
         idx = np.flatnonzero(active)
         now[idx] += rng.exponential(1.0 / lam[idx])
-        bought = now[idx] <= T[idx]
-        got = idx[bought]
+        seen = now[idx] <= T[idx]
+        later = ~seen & (now[idx] <= T[idx] + horizon)
+        got, late = idx[seen], idx[later]
         x[got] += 1
         t_x[got] = now[got]
-        active[idx[~bought]] = False
+        future[late] += 1
+        active[idx[~seen & ~later]] = False
         # dropout right after this purchase
-        active[got[rng.random(got.size) < p[got]]] = False
-    return x, t_x
+        bought = idx[seen | later]
+        active[bought[rng.random(bought.size) < p[bought]]] = False
+    return (x, t_x, future) if horizon > 0 else (x, t_x)

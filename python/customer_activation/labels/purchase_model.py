@@ -6,8 +6,8 @@ Inputs per customer and feature date (int_customer_purchase_history), time in da
 x = repeat purchases (distinct completed-order days - 1), t_x = days from the first to the last
 completed-order day, T = days from the first completed-order day to the feature date, and the
 mean net spend of the repeat order days (the first day left out, as Gamma-Gamma describes repeat
-transactions). Outputs: P(alive), expected purchases in the next label_horizon_days, expected
-order value, and the CLV over clv_horizon_days discounted at clv_annual_discount_rate.
+transactions). Outputs: P(alive), expected purchases and P(no purchase) in the next
+label_horizon_days, expected order value, and the CLV over clv_horizon_days discounted at clv_annual_discount_rate.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from customer_activation.labels import bgnbd, gamma_gamma
 INPUT_COLUMNS = ["customer_id", "feature_date_role", "repeat_purchases", "first_to_last_days",
                  "first_to_date_days", "repeat_order_value_mean"]
 SCORE_COLUMNS = ["customer_id", "feature_date_role", "bgnbd_p_alive", "bgnbd_expected_purchases",
-                 "gg_expected_order_value", "clv"]
+                 "bgnbd_p_no_purchase", "gg_expected_order_value", "clv"]
 PARAMETER_COLUMNS = ["feature_date_role", "model_status", "r", "alpha", "a", "b", "bgnbd_log_likelihood",
                      "bgnbd_n_customers", "bgnbd_converged", "p", "q", "v", "gg_log_likelihood",
                      "gg_n_customers", "gg_converged", "frequency_value_correlation", "fit_seconds"]
@@ -103,6 +103,7 @@ def fit_and_score(history: pd.DataFrame, settings: PurchaseModelSettings) -> tup
         "feature_date_role": role,
         "bgnbd_p_alive": bgnbd.p_alive(bg.params, x, t_x, T),
         "bgnbd_expected_purchases": bgnbd.expected_purchases(bg.params, settings.label_horizon_days, x, t_x, T),
+        "bgnbd_p_no_purchase": bgnbd.p_no_purchase(bg.params, settings.label_horizon_days, x, t_x, T),
         "gg_expected_order_value": np.nan,
         "clv": np.nan,
     })

@@ -223,3 +223,20 @@ def test_expected_purchases_are_continuous_through_a_equal_one():
     near = bgnbd.expected_purchases((0.5, 20.0, 1.001, 3.0), 90, x, t_x, T)
     assert np.all(np.isfinite(at_one))
     np.testing.assert_allclose(at_one, near, rtol=1e-2)
+
+
+def test_conditional_forecasts_match_the_simulated_future():
+    """P(alive), the conditional expectation (FHL eq. 10) and P(no purchase) against what the
+    model's own customers do in the next 90 days, grouped by their history, with the true
+    parameters."""
+    rng = np.random.default_rng(5)
+    T = np.floor(rng.uniform(30.0, 540.0, 60_000))
+    x, t_x, future = bgnbd.simulate(BG_TRUE, T, rng, horizon=90.0)
+    expected = bgnbd.expected_purchases(BG_TRUE, 90.0, x, t_x, T)
+    no_purchase = bgnbd.p_no_purchase(BG_TRUE, 90.0, x, t_x, T)
+    assert expected.mean() == pytest.approx(future.mean(), rel=0.05)
+    assert no_purchase.mean() == pytest.approx((future == 0).mean(), abs=0.01)
+    for group in (x == 0, (x > 0) & (T - t_x > 200), (x >= 3) & (T - t_x < 30)):  # never repeated, lapsed, active
+        assert group.sum() > 1000
+        assert expected[group].mean() == pytest.approx(future[group].mean(), rel=0.1, abs=0.01)
+        assert no_purchase[group].mean() == pytest.approx((future[group] == 0).mean(), abs=0.02)
