@@ -81,14 +81,14 @@ endif
 # CUSTOMER_ACTIVATION_SPARK_DIR (default target/spark), which one build at a time may use.
 # dbt runs through the project's runner so Python models run in dbt's own Spark session
 # (docs/spark.md).
-SPARK_DBT := $(BIN)/python -m customer_activation.spark_session
+SPARK_DBT := $(BIN)/python -m customer_activation.io.spark_session
 build-spark: install-spark demo-data
 	$(SPARK_DBT) build --target spark --vars '$(DEMO_VARS)' $(DBT_ARGS)
 
 # BI access (docs/bi.md): the published copy BI tools connect to.
 PUBLISH_DIR ?= published
 publish: install
-	$(BIN)/python -m customer_activation.publish --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(PUBLISH_DIR)
+	$(BIN)/python -m customer_activation.io.publish --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(PUBLISH_DIR)
 
 # Two pytest workers, each taking whole test files (a file's module fixtures are built once).
 # TEST_WORKERS=0 runs everything in one process.
@@ -116,7 +116,7 @@ docs-vars: install
 REPORT_DIR ?= reports
 .PHONY: report
 report: install
-	$(BIN)/python -m customer_activation.campaign_report --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(REPORT_DIR)
+	$(BIN)/python -m customer_activation.campaigns.report --db $(or $(CUSTOMER_ACTIVATION_DB),customer_activation.duckdb) --out $(REPORT_DIR)
 
 docs: install demo-data
 	$(DBT) docs generate --vars '$(DEMO_VARS)'

@@ -15,7 +15,9 @@ import time
 
 import numpy as np
 import pandas as pd
-from customer_activation.similarity import evaluate_imputation, impute_attributes, lookalikes
+from customer_activation.settings import registry_defaults
+from customer_activation.similarity.imputation import evaluate_imputation, impute_attributes
+from customer_activation.similarity.lookalikes import lookalikes
 
 
 def peak_mb() -> float:
@@ -48,18 +50,27 @@ def main() -> None:
     cols = ["gender", "birth_year", "city", "region", "member_tier"]
     print(f"customers={n} dims={d} max_donors={args.max_donors} k={args.k}  data ready, peak {peak_mb():.0f} MB")
     t = time.perf_counter()
+    # every other setting: the settings registry's default (what a dbt build uses)
+    defaults = registry_defaults()
+    imputation = dict(attribute_kinds=defaults["imputation_attribute_kinds"], random_state=defaults["random_seed"],
+                      exclude_features=defaults["imputation_exclude_features"],
+                      group_weight=defaults["imputation_circle_weight"])
     out = impute_attributes(features, attrs, attribute_cols=cols, k=args.k, max_donors=args.max_donors,
-                            groups=groups)
+                            groups=groups, **imputation)
     t_imp = time.perf_counter() - t
     print(f"impute_attributes: {t_imp:.1f} s, {int(out['is_imputed'].sum())} values imputed, "
           f"{t_imp / max(out['is_imputed'].sum(), 1) * 1e6:.0f} us/value, peak {peak_mb():.0f} MB")
     t = time.perf_counter()
     ev = evaluate_imputation(features, attrs, cols, k=args.k, max_donors=args.max_donors,
-                             groups=groups, max_masked=args.max_masked)
+                             groups=groups, max_masked=args.max_masked, mask_share=defaults["imputation_mask_share"],
+                             **imputation)
     print(f"evaluate_imputation: {time.perf_counter() - t:.1f} s, masked {int(ev['n_masked'].sum())}, "
           f"peak {peak_mb():.0f} MB")
     t = time.perf_counter()
-    la = lookalikes(features, ids[rng.random(n) < 0.01], top_n=1000, k=10)
+    la = lookalikes(features, ids[rng.random(n) < 0.01], top_n=1000, k=10, method=defaults["lookalike_method"],
+                    random_state=defaults["random_seed"], max_seeds=defaults["lookalike_max_seeds"],
+                    shortlist_seeds=defaults["lookalike_shortlist_seeds"],
+                    shortlist_factor=defaults["lookalike_shortlist_factor"])
     print(f"lookalikes (1% seeds): {time.perf_counter() - t:.1f} s, {len(la)} rows, peak {peak_mb():.0f} MB")
 
 

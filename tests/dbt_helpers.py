@@ -14,8 +14,8 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).with_name("dbt")
-# dbt with Python models run in dbt-spark's own session (python/customer_activation/spark_session.py)
-SPARK_RUNNER = [sys.executable, "-m", "customer_activation.spark_session"]
+# dbt with Python models run in dbt-spark's own session (python/customer_activation/io/spark_session.py)
+SPARK_RUNNER = [sys.executable, "-m", "customer_activation.io.spark_session"]
 
 
 @dataclass

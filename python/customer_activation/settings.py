@@ -105,6 +105,11 @@ def typed_value(entry: dict[str, Any], value: Any) -> Any:
     return value
 
 
+def registry_defaults(path: Path = REGISTRY_PATH) -> dict[str, Any]:
+    """{var name: default} of every setting, typed (the registry is the one home of defaults)."""
+    return {e["name"]: typed_value(e, e["default"]) for e in registry(path)}
+
+
 def _format_value(entry: dict[str, Any], value: Any) -> str:
     if entry["type"] in ("text", "date", "choice"):
         return f'`"{value}"`' if value == "" else f"`{value}`"

@@ -23,7 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def report_dir(demo_build, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    proc = subprocess.run([sys.executable, "-m", "customer_activation.campaign_report",
+    proc = subprocess.run([sys.executable, "-m", "customer_activation.campaigns.report",
                            "--db", str(demo_build.db_path), "--out", str(out), "--per-campaign"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -49,7 +49,7 @@ def test_report_refuses_a_database_without_the_campaign_tables(tmp_path):
     import duckdb
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    proc = subprocess.run([sys.executable, "-m", "customer_activation.campaign_report",
+    proc = subprocess.run([sys.executable, "-m", "customer_activation.campaigns.report",
                            "--db", str(empty), "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert proc.returncode != 0 and "run the dbt build first" in proc.stderr + proc.stdout
 

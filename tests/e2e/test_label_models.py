@@ -8,7 +8,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from customer_activation.label_models import LabelModelSettings, train_label_models
+from customer_activation.labels.data import LabelModelSettings
+from customer_activation.labels.training import train_label_models
 from customer_activation.settings import registry
 from dbt_helpers import run_dbt
 

@@ -13,7 +13,7 @@ import time
 
 import duckdb
 import pytest
-from customer_activation.publish import PUBLISHED_NAME
+from customer_activation.io.publish import PUBLISHED_NAME
 from dbt_helpers import PROJECT_DIR, run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +60,7 @@ def _version(db_path) -> list:
 
 
 def _publish(db_path, out_dir) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "customer_activation.publish", "--db", str(db_path),
+    return subprocess.run([sys.executable, "-m", "customer_activation.io.publish", "--db", str(db_path),
                            "--out", str(out_dir)], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
 
 

@@ -104,7 +104,7 @@ def test_killed_build_reruns_to_the_clean_result(small_shop, tmp_path):
     clean_version = published_version(clean.db_path)
 
     try:  # the publish step (make publish), when the project has it
-        from customer_activation.publish import PUBLISHED_NAME, publish
+        from customer_activation.io.publish import PUBLISHED_NAME, publish
     except ImportError:
         publish = None
     if publish is not None:

@@ -5,7 +5,7 @@ A smaller generated shop (SPARK_CUSTOMERS customers) is built twice: on DuckDB a
 Spark whose warehouse and Derby metastore live in a temporary folder. Every table both engines
 build is compared (tests/engine_compare.py): same keys and row counts, text, dates and flags
 equal, numbers within 1e-9 (relative). The Python models run in dbt's own Spark session
-(python/customer_activation/spark_session.py, the runner `make build-spark` uses). What plain
+(python/customer_activation/io/spark_session.py, the runner `make build-spark` uses). What plain
 Spark parquet cannot build (snapshots need MERGE, and the mart that reads them) is checked
 to be absent.
 

@@ -151,7 +151,7 @@ def test_defaults_quoted_in_docs_are_the_registry_defaults():
 def test_label_model_settings_are_named_as_their_vars_and_default_nowhere_else():
     import dataclasses
 
-    from customer_activation.label_models import LabelModelSettings
+    from customer_activation.labels.data import LabelModelSettings
     settings_fields = [f for f in dataclasses.fields(LabelModelSettings) if f.name != "max_iter"]
     assert {f.name for f in settings_fields} <= set(NAMES)
     assert all(f.default is dataclasses.MISSING for f in settings_fields)

@@ -1,8 +1,8 @@
 """Treatment - control effects on the before/after metrics per campaign: post-window mean
 difference, difference-in-differences, CUPED, quantile shifts, each with a confidence
-interval (customer_activation.campaign_models.campaign_effects)."""
-from customer_activation.campaign_models import campaign_effects
-from customer_activation.model_io import model_settings, to_frame
+interval (customer_activation.campaigns.steps.effects.campaign_effects)."""
+from customer_activation.campaigns.steps.effects import campaign_effects
+from customer_activation.io.model_io import model_settings, to_frame
 
 
 def model(dbt, session):

@@ -1,9 +1,9 @@
 """The pilot gate per observed campaign: the pilot's observed treatment response rate (Wilson
 interval) against the mean predicted response of the same customers; pass / fail /
 insufficient_sample or why there is no decision, the pilot's incremental effect, and a
-recommended pilot size (customer_activation.campaign_models.pilot_gates)."""
-from customer_activation.campaign_models import pilot_gates
-from customer_activation.model_io import model_settings, to_frame
+recommended pilot size (customer_activation.campaigns.steps.gates.pilot_gates)."""
+from customer_activation.campaigns.steps.gates import pilot_gates
+from customer_activation.io.model_io import model_settings, to_frame
 
 
 def model(dbt, session):

@@ -1,8 +1,8 @@
 """Per observed campaign: response rate per arm, uplift, incremental responders, incremental
 revenue, cost and ROI, each with a confidence interval
-(customer_activation.campaign_models.campaign_results)."""
-from customer_activation.campaign_models import campaign_results
-from customer_activation.model_io import model_settings, to_frame
+(customer_activation.campaigns.steps.results.campaign_results)."""
+from customer_activation.campaigns.steps.results import campaign_results
+from customer_activation.io.model_io import model_settings, to_frame
 
 
 def model(dbt, session):

@@ -1,8 +1,8 @@
 """Uplift per campaign x segment at the campaign start (RFM segment, lifecycle stage), with
 Benjamini-Hochberg and Holm adjusted p-values per campaign x dimension
-(customer_activation.campaign_models.segment_effects)."""
-from customer_activation.campaign_models import segment_effects
-from customer_activation.model_io import model_settings, to_frame
+(customer_activation.campaigns.steps.effects.segment_effects)."""
+from customer_activation.campaigns.steps.effects import segment_effects
+from customer_activation.io.model_io import model_settings, to_frame
 
 
 def model(dbt, session):

@@ -1,8 +1,8 @@
 """Sample-ratio-mismatch checks per observed campaign: chi-square of the arm (and, for planned
 campaigns, phase) counts against the planned split, flagged at p < var campaign_srm_alpha
-(customer_activation.campaign_models.srm_checks)."""
-from customer_activation.campaign_models import srm_checks
-from customer_activation.model_io import model_settings, to_frame
+(customer_activation.campaigns.steps.gates.srm_checks)."""
+from customer_activation.campaigns.steps.gates import srm_checks
+from customer_activation.io.model_io import model_settings, to_frame
 
 
 def model(dbt, session):

@@ -1,9 +1,9 @@
 """Predicted response of each audience member of each planned campaign at as_of_date: the
 response model trained on all the feedback so far (every treated contact with a closed
 window), applied with the plan's objective, channel and response window
-(customer_activation.campaign_models.response_scores). campaign_assignments ranks by it."""
-from customer_activation.campaign_models import response_scores
-from customer_activation.model_io import model_settings, to_frame
+(customer_activation.campaigns.steps.response.response_scores). campaign_assignments ranks by it."""
+from customer_activation.campaigns.steps.response import response_scores
+from customer_activation.io.model_io import model_settings, to_frame
 
 
 def model(dbt, session):

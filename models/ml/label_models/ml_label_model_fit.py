@@ -1,14 +1,11 @@
 """All outputs of the label models (churn risk, lifecycle stage, value tier) from one fit:
 validation on the time-based holdout with baselines, final parameters, calibration, run log.
-A thin wrapper around customer_activation.label_models.train_label_models; the SQL models
+A thin wrapper around customer_activation.labels.training.train_label_models; the SQL models
 ml_label_model_parameters / _metrics / _calibration and ml_model_runs split it by result_kind.
 With var refit_models false the previous fit is kept (daily scoring runs; docs/refresh.md) unless there is none or the features changed since."""
-from customer_activation.label_models import (
-    LabelModelSettings,
-    reusable_fit,
-    train_label_models,
-)
-from customer_activation.model_io import model_settings, previous_result, to_frame
+from customer_activation.io.model_io import model_settings, previous_result, to_frame
+from customer_activation.labels.data import LabelModelSettings
+from customer_activation.labels.training import reusable_fit, train_label_models
 
 
 def model(dbt, session):

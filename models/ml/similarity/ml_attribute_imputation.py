@@ -1,8 +1,8 @@
 """Similarity imputation of customer attributes at as_of_date (long form: one row per customer
-and attribute). A thin wrapper around customer_activation.similarity.impute_attributes;
+and attribute). A thin wrapper around customer_activation.similarity.imputation.impute_attributes;
 settings are the vars imputation_* (read from build_settings)."""
-from customer_activation.model_io import model_settings, similarity_inputs
-from customer_activation.similarity import impute_attributes
+from customer_activation.io.model_io import model_settings, similarity_inputs
+from customer_activation.similarity.imputation import impute_attributes
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """How well similarity imputation recovers known attributes (a stratified, seeded share of
 known values is hidden and imputed), next to the mode / median baseline. A thin wrapper
-around customer_activation.similarity.evaluate_imputation with the settings of
+around customer_activation.similarity.imputation.evaluate_imputation with the settings of
 ml_attribute_imputation (vars imputation_*, see _ml.yml). With var refit_models false the
 previous evaluation is kept when it covers the same attributes."""
-from customer_activation.model_io import model_settings, previous_result, similarity_inputs
-from customer_activation.similarity import evaluate_imputation
+from customer_activation.io.model_io import model_settings, previous_result, similarity_inputs
+from customer_activation.similarity.imputation import evaluate_imputation
 
 
 def model(dbt, session):

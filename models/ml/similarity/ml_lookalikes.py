@@ -1,8 +1,8 @@
 """Look-alike audiences: for every seed audience of ml_lookalike_seeds, the top-N other
 customers ranked by similarity to its members at as_of_date. A thin wrapper around
-customer_activation.similarity.lookalikes; settings from vars lookalike_* (see _ml.yml)."""
-from customer_activation.model_io import model_settings, to_frame
-from customer_activation.similarity import lookalike_audiences
+customer_activation.similarity.lookalikes.lookalikes; settings from vars lookalike_* (see _ml.yml)."""
+from customer_activation.io.model_io import model_settings, to_frame
+from customer_activation.similarity.lookalikes import lookalike_audiences
 
 
 def model(dbt, session):
