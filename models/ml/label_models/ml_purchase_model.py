@@ -4,7 +4,7 @@ for every customer with a completed order. A thin wrapper around
 customer_activation.labels.purchase_model.purchase_model_outputs; the SQL models
 ml_customer_purchase_scores and ml_purchase_model_parameters split it by result_kind."""
 # model_io first: it imports the learning libraries once, under its import lock (see its docstring)
-from customer_activation.model_io import model_settings, to_frame
+from customer_activation.io.model_io import model_settings, to_frame
 
 # isort: split
 from customer_activation.labels.purchase_model import (
