@@ -415,6 +415,20 @@
   max: 1000000000
   default: 200000
   doc: 'Holdout rows the metrics are computed on (seeded, stratified; the same rows for every model and baseline).'
+- name: label_model_calibration_share
+  group: labels
+  type: number
+  min: 0
+  max: 0.9
+  default: 0.2
+  doc: 'Share of a label model''s training sample held out to calibrate it (temperature and bias after the prior correction; 0 = prior correction only).'
+- name: label_model_selection_margin
+  group: labels
+  type: number
+  min: 0
+  max: 10
+  default: 0.01
+  doc: 'Holdout log loss (nats) by which the challenger must beat the logistic regression to be published, and any published model the majority class.'
 - name: churn_risk_thresholds
   group: labels
   type: list
@@ -502,6 +516,12 @@
   max: 1000000000
   default: 20000
   doc: 'Cap on the hidden values per attribute.'
+- name: imputation_fallback
+  group: similarity
+  type: choice
+  choices: [baseline, none]
+  default: baseline
+  doc: 'When no imputation candidate (kNN vote, circle vote, supervised model) beats the mode / median on the masked known values: fill with the baseline, or leave the value unknown (none).'
 - name: lookalike_audiences
   group: similarity
   type: mapping

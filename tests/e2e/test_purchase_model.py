@@ -20,9 +20,9 @@ def _frame(build, sql: str) -> pd.DataFrame:
         return con.execute(sql).df()
 
 
-def test_fitted_at_both_dates_and_in_the_profile(demo_build):
+def test_fitted_at_every_date_and_in_the_profile(demo_build):
     parameters = _frame(demo_build, "select * from ml.ml_purchase_model_parameters order by feature_date_role")
-    assert list(parameters["feature_date_role"]) == ["scoring", "training"]
+    assert list(parameters["feature_date_role"]) == ["backtest", "scoring", "training"]
     assert (parameters["model_status"] == "ok").all()
     assert parameters["bgnbd_converged"].all() and parameters["gg_converged"].all()
     n, n_scored, n_buyers, p_alive_ok = demo_build.query("""

@@ -1,5 +1,5 @@
 """The probabilistic purchase model (BG/NBD for repeat purchases, Gamma-Gamma for spend), fitted
-at the scoring and the training date, each on that date's purchase history only, and scored
+at the scoring, the training and the backtest date, each on that date's purchase history only, and scored
 for every customer with a completed order. A thin wrapper around
 customer_activation.labels.purchase_model.purchase_model_outputs; the SQL models
 ml_customer_purchase_scores and ml_purchase_model_parameters split it by result_kind."""
@@ -18,5 +18,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     build = model_settings(dbt.config.get("settings"))
     history = to_frame(dbt.ref("int_customer_purchase_history"),
-                       "feature_date_role in ('scoring', 'training') and n_order_days > 0", INPUT_COLUMNS)
+                       "feature_date_role in ('scoring', 'training', 'backtest') and n_order_days > 0", INPUT_COLUMNS)
     return purchase_model_outputs(history, PurchaseModelSettings.from_settings(build))

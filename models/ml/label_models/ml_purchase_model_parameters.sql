@@ -1,4 +1,4 @@
-{#- One row per fitted feature date (scoring, training): the purchase model's parameters and
+{#- One row per fitted feature date (scoring, training, backtest): the purchase model's parameters and
     fit, from ml_purchase_model (result_kind parameters). -#}
 select
     feature_date_role,

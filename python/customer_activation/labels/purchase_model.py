@@ -123,7 +123,7 @@ def fit_and_score(history: pd.DataFrame, settings: PurchaseModelSettings) -> tup
 
 
 def purchase_model_outputs(history: pd.DataFrame, settings: PurchaseModelSettings,
-                           roles: tuple[str, ...] = ("scoring", "training")) -> pd.DataFrame:
+                           roles: tuple[str, ...] = ("scoring", "training", "backtest")) -> pd.DataFrame:
     """Both results of the purchase model, stacked for the dbt Python model ml_purchase_model:
     result_kind 'scores' (SCORE_COLUMNS: one row per customer with a completed order and feature
     date role) and 'parameters' (PARAMETER_COLUMNS: one row per role). Each role is fitted on its

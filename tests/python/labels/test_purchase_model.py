@@ -167,7 +167,7 @@ def test_settings_are_named_as_their_vars_and_default_nowhere_else():
     assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(PurchaseModelSettings))
 
 
-def _history(simulated, roles=("scoring", "training")) -> pd.DataFrame:
+def _history(simulated, roles=("scoring", "training", "backtest")) -> pd.DataFrame:
     x, t_x, T, z = simulated
     n = 3000
     frames = []
@@ -184,9 +184,9 @@ def test_outputs_stack_scores_and_parameters_for_every_role(simulated):
     scores = out[out["result_kind"] == "scores"]
     parameters = out[out["result_kind"] == "parameters"].set_index("feature_date_role")
     assert set(SCORE_COLUMNS + PARAMETER_COLUMNS) <= set(out.columns)
-    assert len(scores) == 6000 and not scores[SCORE_COLUMNS].isna().any().any()
+    assert len(scores) == 9000 and not scores[SCORE_COLUMNS].isna().any().any()
     assert scores["bgnbd_p_alive"].between(0, 1).all() and (scores["clv"] >= 0).all()
-    assert list(parameters.index) == ["scoring", "training"]
+    assert list(parameters.index) == ["scoring", "training", "backtest"]
     assert (parameters["model_status"] == "ok").all() and (parameters["bgnbd_n_customers"] == 1000).all()
     assert parameters["bgnbd_converged"].all() and parameters["gg_converged"].all()
     # seeded: the same inputs give the same fit
@@ -198,9 +198,9 @@ def test_too_few_customers_give_no_model_but_a_status(simulated):
     history = _history(simulated).groupby("feature_date_role").head(10)
     out = purchase_model_outputs(history, registry_defaults(purchase_model_min_training_rows=50))
     assert (out["result_kind"] == "scores").sum() == 0
-    assert list(out.loc[out["result_kind"] == "parameters", "model_status"]) == ["too_few_rows"] * 2
+    assert list(out.loc[out["result_kind"] == "parameters", "model_status"]) == ["too_few_rows"] * 3
     empty = purchase_model_outputs(pd.DataFrame(columns=INPUT_COLUMNS), registry_defaults())
-    assert list(empty["model_status"]) == ["too_few_rows"] * 2
+    assert list(empty["model_status"]) == ["too_few_rows"] * 3
 
 
 def test_no_repeat_purchases_at_all_give_p_alive_one_and_no_spend_model():
