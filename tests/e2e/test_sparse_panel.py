@@ -23,7 +23,7 @@ def sparse_build(tmp_path_factory):
     shares = write_sparse_panel(folder, n_customers=3000, seed=7, end_date=END)
     assert shares["one"] > 0.5 and shares["one"] + shares["two"] > 0.75
     return run_dbt(["build", "-s", "+ml_customer_label_scores", "+ml_label_model_metrics",
-                    "+ml_label_model_band_metrics", "--exclude", "test_type:unit"],
+                    "+ml_label_model_band_metrics", "--exclude", "test_type:unit", "--indirect-selection", "cautious"],
                    work, {"raw_data_path": str(folder), "as_of_date": END})
 
 
