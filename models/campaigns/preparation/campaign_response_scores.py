@@ -2,8 +2,11 @@
 response model trained on all the feedback so far (every treated contact with a closed
 window), applied with the plan's objective, channel and response window
 (customer_activation.campaigns.steps.response.response_scores). campaign_assignments ranks by it."""
-from customer_activation.campaigns.steps.response import response_scores
+# model_io first: it imports the learning libraries once, under its import lock (see its docstring)
 from customer_activation.io.model_io import model_settings, to_frame
+
+# isort: split
+from customer_activation.campaigns.steps.response import response_scores
 
 
 def model(dbt, session):
