@@ -47,6 +47,8 @@ KEYS: dict[str, list[str]] = {
     "intermediate.int_feature_scaling": ["feature_name"],
     "intermediate.int_customer_feature_vectors": ["customer_id", "feature_date_role"],
     "ml.ml_training_labels": ["customer_id", "feature_date_role", "target"],
+    "ml.ml_customer_purchase_scores": ["customer_id", "feature_date_role"],
+    "ml.ml_purchase_model_parameters": ["feature_date_role"],
     "ml.ml_lookalike_seeds": ["audience_name", "customer_id"],
     "ml.ml_lookalike_audiences": ["audience_name"],
     "marts.dim_customer_profile": ["customer_id"],
@@ -63,6 +65,7 @@ RUN_IDENTIFIERS: dict[str, str] = {
     "churn_model_version": _MODEL_HASH, "lifecycle_model_version": _MODEL_HASH,
     "value_tier_model_version": _MODEL_HASH,
     "dbt_invocation_id": "the id of the dbt run", "trained_at": "when the run happened",
+    "fit_seconds": "the wall time of the purchase model's fit",
 }
 # Tables left out entirely (with why), on top of those Spark does not build at all.
 SKIPPED_TABLES: dict[str, str] = {

@@ -9,7 +9,8 @@
     robust  (x - median) / IQR                    long-tailed durations where outliers dominate
     flag    0/1 as is                             indicators
     onehot  1 when the attribute has the value    categorical attributes (top values only)
-  A value missing after the transform becomes the centre (0 in the vector); missingness that
+  The purchase group (bgnbd_*, clv) is the purchase model at the same date; null without a
+  completed order, so the centre. A value missing after the transform becomes the centre (0 in the vector); missingness that
   carries meaning has its own flag (age_missing, has_completed_order, has_events).
   Parameters are fitted on the training population (feature_date_role = 'training') and
   applied unchanged at every feature date.
@@ -45,6 +46,9 @@
       {'name': 'days_since_last_event', 'group': 'behaviour', 'transform': 'robust', 'expr': 'coalesce(days_since_last_event, tenure_days)'},
       {'name': 'n_stable_interests', 'group': 'interest', 'transform': 'z'},
       {'name': 'n_interest_categories', 'group': 'interest', 'transform': 'log_z'},
+      {'name': 'bgnbd_p_alive', 'group': 'purchase', 'transform': 'z'},
+      {'name': 'bgnbd_expected_purchases', 'group': 'purchase', 'transform': 'log_z'},
+      {'name': 'clv', 'group': 'purchase', 'transform': 'log_z'},
   ] -%}
   {%- for event_type in setting('feature_event_types') -%}
     {%- do features.append({'name': 'n_recent_' ~ event_type, 'group': 'behaviour', 'transform': 'log_z'}) -%}

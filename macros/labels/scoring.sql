@@ -13,13 +13,13 @@
 {#- Returns {target: {'version': v, 'classes': [(index, label, intercept, [(feature, median, mean, scale, coef)])]}} -#}
 {% macro load_label_model_parameters(relation) %}
   {%- if not execute -%}{{ return({}) }}{%- endif -%}
-  {%- set rows = run_query("select target, model_version, class_index, class_label, intercept, feature, median, mean, scale, coefficient from " ~ relation ~ " order by target, class_index, feature_index") -%}
+  {%- set rows = run_query("select target, model_version, class_index, class_label, intercept, decision_weight, feature, median, mean, scale, coefficient from " ~ relation ~ " where published_model <> 'gradient_boosting' order by target, class_index, feature_index") -%}
   {%- set models = {} -%}
   {%- for row in rows -%}
     {%- if row['target'] not in models -%}{%- do models.update({row['target']: {'version': row['model_version'], 'classes': []}}) -%}{%- endif -%}
     {%- set classes = models[row['target']]['classes'] -%}
     {%- if classes | length == 0 or classes[-1]['index'] != row['class_index'] -%}
-      {%- do classes.append({'index': row['class_index'], 'label': row['class_label'], 'intercept': row['intercept'], 'terms': []}) -%}
+      {%- do classes.append({'index': row['class_index'], 'label': row['class_label'], 'intercept': row['intercept'], 'decision_weight': row['decision_weight'], 'terms': []}) -%}
     {%- endif -%}
     {%- do classes[-1]['terms'].append(row) -%}
   {%- endfor -%}

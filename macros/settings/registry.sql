@@ -464,12 +464,54 @@
   max: 1000000000
   default: 200000
   doc: 'Holdout rows the metrics are computed on (seeded, stratified; the same rows for every model and baseline).'
+- name: label_model_calibration_share
+  group: labels
+  type: number
+  min: 0
+  max: 0.9
+  default: 0.2
+  doc: 'Share of a label model''s training sample held out to calibrate it (temperature and bias after the prior correction; 0 = prior correction only).'
+- name: label_model_selection_margin
+  group: labels
+  type: number
+  min: 0
+  max: 10
+  default: 0.01
+  doc: 'Holdout log loss (nats) by which the challenger must beat the logistic regression to be published, and any published model the majority class.'
 - name: churn_risk_thresholds
   group: labels
   type: list
   items: number
   default: [0.3, 0.6]
   doc: 'Churn probabilities from which a customer is medium and high risk (two increasing numbers).'
+- name: purchase_model_max_training_rows
+  group: labels
+  type: integer
+  min: 1
+  max: 1000000000
+  default: 100000
+  doc: 'The purchase model (BG/NBD, Gamma-Gamma) is fitted on a seeded uniform sample of at most this many customers per feature date; every customer is scored.'
+- name: purchase_model_min_training_rows
+  group: labels
+  type: integer
+  min: 2
+  max: 1000000000
+  default: 50
+  doc: 'With fewer customers with a completed order there is no BG/NBD model, with fewer repeat customers no Gamma-Gamma model (the status says which).'
+- name: clv_horizon_days
+  group: labels
+  type: integer
+  min: 1
+  max: 36500
+  default: 365
+  doc: 'The purchase model''s CLV counts the spend expected in the next N days.'
+- name: clv_annual_discount_rate
+  group: labels
+  type: number
+  min: 0
+  max: 10
+  default: 0.1
+  doc: 'Yearly rate the CLV discounts future spend at: (1 + rate)^(-days / 365), per step of 30 days.'
 
 # ---- similarity: imputation and look-alikes -------------------------------------------------
 - name: imputation_attributes
@@ -523,6 +565,12 @@
   max: 1000000000
   default: 20000
   doc: 'Cap on the hidden values per attribute.'
+- name: imputation_fallback
+  group: similarity
+  type: choice
+  choices: [baseline, none]
+  default: baseline
+  doc: 'When no imputation candidate (kNN vote, circle vote, supervised model) beats the mode / median on the masked known values: fill with the baseline, or leave the value unknown (none).'
 - name: lookalike_audiences
   group: similarity
   type: mapping

@@ -41,6 +41,7 @@ DOWNSTREAM = [
     "intermediate.int_customer_feature_vectors", "ml.ml_training_labels",
     "ml.ml_label_model_metrics", "ml.ml_label_model_parameters", "ml.ml_label_model_calibration",
     "ml.ml_label_model_coefficients", "ml.ml_model_runs", "ml.ml_customer_label_scores",
+    "ml.ml_purchase_model_parameters", "ml.ml_customer_purchase_scores",
     "ml.ml_attribute_imputation", "ml.ml_imputation_accuracy", "ml.ml_lookalikes",
     "ml.ml_lookalike_audiences", "marts.dim_customer_profile", "marts.fct_customer_tags",
     "marts.dim_circle", "marts.mart_segment_summary", "marts.fct_profile_migrations",

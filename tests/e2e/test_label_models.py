@@ -87,8 +87,13 @@ def test_sql_scores_equal_scikit_learn(demo_build):
     scoring = vectors[vectors["feature_date_role"] == "scoring"].sort_values("customer_id")
     sql_scores = _frame(demo_build, "select customer_id, target, model_version, class_label, probability "
                                     "from ml.ml_customer_label_scores")
+    published = _frame(demo_build, "select distinct target, published_model from ml.ml_label_model_parameters")
+    assert set(published["published_model"]) <= {"logistic_regression", "majority_class", "gradient_boosting"}
     for target, model in results.models.items():
         assert model.status == "ok", target
+        if results.published[target] != "logistic_regression":
+            continue  # the class shares, or the challenger's probabilities computed in the fit
+        assert model.calibration  # prior-corrected at least
         assert model.version in set(runs.loc[runs["target"] == target, "model_version"])
         expected = model.predict_proba(scoring[features])
         got = (sql_scores[sql_scores["target"] == target]
@@ -101,7 +106,13 @@ def test_every_model_beats_its_baselines(demo_build):
     metrics = _frame(demo_build, "select * from ml.ml_label_model_metrics")
     assert set(metrics["target"]) == {"churn_risk", "lifecycle_stage", "value_tier"}
     baselines = metrics[metrics["model_role"] == "baseline"]
-    assert {"majority_class", "rule_carried_forward", "recency_rank"} <= set(baselines["model"])
+    assert {"majority_class", "rule_carried_forward", "recency_rank", "bgnbd_p_no_purchase",
+            "clv_rank"} <= set(baselines["model"])
+    # one published candidate per target, chosen on log loss, never worse than the majority class
+    published = metrics[metrics["is_published"]]
+    assert published.groupby("target")["model"].nunique().eq(1).all()
+    assert set(published["target"]) == set(metrics["target"])
+    assert published["selection_reason"].notna().any()
     # the product metrics: ranking (AUC), probability quality (log loss, Brier), balance (macro-F1)
     primary = baselines[baselines["metric"].isin(["roc_auc_ovr", "log_loss", "brier", "macro_f1"])
                         & baselines["value"].notna()]

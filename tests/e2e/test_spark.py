@@ -43,7 +43,7 @@ NOT_ON_SPARK = {
     "snapshots.snap_campaign_customer_metrics", "snapshots.snap_campaign_summary",
 }
 PYTHON_MODELS = {
-    "ml.ml_label_model_fit", "ml.ml_attribute_imputation", "ml.ml_imputation_accuracy", "ml.ml_lookalikes",
+    "ml.ml_label_model_fit", "ml.ml_purchase_model", "ml.ml_attribute_imputation", "ml.ml_imputation_accuracy", "ml.ml_lookalikes",
     "campaigns.campaign_effects", "campaigns.campaign_metric_quartiles", "campaigns.campaign_pilot_gate",
     "campaigns.campaign_response_predictions", "campaign_prep.campaign_response_scores",
     "campaigns.campaign_results", "campaigns.campaign_segment_effects", "campaigns.campaign_srm_checks",

@@ -2,7 +2,8 @@
     and implicit behaviour - everything seen before the end of that date. Input of
     int_customer_feature_vectors (scaled) and of the profile. The attributes, RFM, order and
     browsing features come from int_customer_behaviour_features (built apart so the joins of
-    each model fit in memory at 1M customers); this model adds interests and the circle.
+    each model fit in memory at 1M customers); this model adds interests, the circle and the purchase
+    model's scores at the same feature date (fitted on the history before its end only).
     Features whose source table is absent are null (events) or 0 (counts). Interest shares are
     pivoted to interest_<category> columns for the feature_max_categories most common
     categories. -#}
@@ -37,7 +38,12 @@ final as (
         customer_circle.monetary_percentile_in_circle as circle_monetary_percentile,
         customer_circle.frequency_percentile_in_circle as circle_frequency_percentile,
         customer_circle.degree as circle_degree,
-        customer_circle.referrals_made as circle_referrals_made
+        customer_circle.referrals_made as circle_referrals_made,
+
+        -- the purchase model (BG/NBD, Gamma-Gamma) fitted at the same date on its history only
+        purchase_scores.bgnbd_p_alive,
+        purchase_scores.bgnbd_expected_purchases,
+        purchase_scores.clv
         {%- for category in categories %},
         coalesce(interest_shares.interest_{{ slugify(category) }}, 0) as interest_{{ slugify(category) }}
         {%- endfor %}
@@ -50,6 +56,8 @@ final as (
         on {{ same_keys('customer_circle', 'circle_stats', ['circle_id', 'feature_date_role']) }}
     left join interest_shares
         on {{ same_customer_and_date('behaviour_features', 'interest_shares') }}
+    left join {{ ref('ml_customer_purchase_scores') }} as purchase_scores
+        on {{ same_customer_and_date('behaviour_features', 'purchase_scores') }}
 )
 
 select * from final

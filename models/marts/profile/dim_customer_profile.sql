@@ -37,6 +37,17 @@ scores as (
     group by customer_id
 ),
 
+purchase_scores as (
+    select
+        customer_id,
+        bgnbd_p_alive,
+        bgnbd_expected_purchases,
+        gg_expected_order_value,
+        clv
+    from {{ ref('ml_customer_purchase_scores') }}
+    where feature_date_role = 'scoring'
+),
+
 profile_facts as (
     select
         customers.customer_id,
@@ -78,6 +89,10 @@ profile_facts as (
         {%- for value_class in classes['value_tier'] %}
         scores.p_value_tier_{{ value_class }},
         {%- endfor %}
+        purchase_scores.bgnbd_p_alive,
+        purchase_scores.bgnbd_expected_purchases,
+        purchase_scores.gg_expected_order_value,
+        purchase_scores.clv,
         interests.dominant_interest,
         interests.top_interests,
         interests.stable_interests,
@@ -110,6 +125,7 @@ profile_facts as (
         on circle.customer_id = customers.customer_id and circle.feature_date_role = 'scoring'
     left join imputation on imputation.customer_id = customers.customer_id
     left join scores on scores.customer_id = customers.customer_id
+    left join purchase_scores on purchase_scores.customer_id = customers.customer_id
 ),
 
 matched_actions as (
@@ -176,6 +192,10 @@ select
     {%- for value_class in classes['value_tier'] %}
     profile_facts.p_value_tier_{{ value_class }},
     {%- endfor %}
+    profile_facts.bgnbd_p_alive,
+    profile_facts.bgnbd_expected_purchases,
+    profile_facts.gg_expected_order_value,
+    profile_facts.clv,
     profile_facts.dominant_interest,
     profile_facts.top_interests,
     profile_facts.stable_interests,

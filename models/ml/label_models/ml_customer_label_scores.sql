@@ -1,6 +1,9 @@
 {#- One row per customer, target and class at as_of_date: the probability of the class from the
-    final label model (scored in SQL from ml_label_model_parameters), whether it is the
-    predicted (most probable; ties to the earlier class) class, and the model version.
+    published label model (scored in SQL from ml_label_model_parameters, or, when the
+    gradient-boosting challenger is published, its probabilities computed in the fit), whether it is the
+    predicted class (the largest probability × decision_weight: for a prior-corrected model
+    1 / the training class share, the class most over-represented against its base rate, as
+    the balanced fit decided; ties to the earlier class), and the model version.
     Targets: churn_risk (retained / churned: P(no completed order within label_horizon_days
     after as_of_date)), lifecycle_stage (stage at the end of the horizon), value_tier. -#}
 {%- set models = load_label_model_parameters(ref('ml_label_model_parameters')) -%}
@@ -41,19 +44,25 @@ scores as (
         '{{ spec['version'] }}' as model_version,
         '{{ c['label'] }}' as class_label,
         {{ c['index'] }} as class_index,
-        e_{{ c['index'] }} / ({% for k in spec['classes'] %}e_{{ k['index'] }}{{ " + " if not loop.last }}{% endfor %}) as probability
+        e_{{ c['index'] }} / ({% for k in spec['classes'] %}e_{{ k['index'] }}{{ " + " if not loop.last }}{% endfor %}) as probability,
+        {{ float_literal(c['decision_weight']) }} as decision_weight
     from {{ target }}_proba
     {% if not (outer.last and loop.last) %}union all{% endif %}
     {%- endfor %}
     {%- endfor %}
-    {%- if models | length == 0 %}
-    select
-        cast(null as {{ dbt.type_string() }}) as customer_id, cast(null as {{ dbt.type_string() }}) as target,
-        cast(null as {{ dbt.type_string() }}) as model_version, cast(null as {{ dbt.type_string() }}) as class_label,
-        cast(null as integer) as class_index, cast(null as double) as probability
-    from {{ ref('int_feature_dates') }}
-    where 1 = 0
+    {%- if models | length > 0 %}
+    union all
     {%- endif %}
+    select
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(target as {{ dbt.type_string() }}) as target,
+        cast(model_version as {{ dbt.type_string() }}) as model_version,
+        cast(class as {{ dbt.type_string() }}) as class_label,
+        cast(cast(class_index as double) as integer) as class_index,
+        cast(probability as double) as probability,
+        cast(decision_weight as double) as decision_weight
+    from {{ ref('ml_label_model_fit') }}
+    where result_kind = 'scores'
 )
 
 select
@@ -63,5 +72,6 @@ select
     class_label,
     class_index,
     probability,
-    row_number() over (partition by customer_id, target order by probability desc, class_index) = 1 as is_predicted
+    decision_weight,
+    row_number() over (partition by customer_id, target order by probability * decision_weight desc, class_index) = 1 as is_predicted
 from scores

@@ -22,6 +22,10 @@ def model(dbt, session):
                        ["customer_id", "feature_date_role", *feature_cols], float32=feature_cols, arrow=True)
     labels = to_frame(dbt.ref("ml_training_labels"), arrow=True)
     rfm = to_frame(dbt.ref("int_customer_rfm"), "feature_date_role = 'training'", ["customer_id", "feature_date_role", "recency_days"])
+    history = to_frame(dbt.ref("int_customer_purchase_history"), "feature_date_role = 'training'",
+                       ["customer_id", "n_order_days"])
+    purchase = to_frame(dbt.ref("ml_customer_purchase_scores"), "feature_date_role in ('backtest', 'training')",
+                        ["customer_id", "feature_date_role", "bgnbd_p_no_purchase", "clv"])
     # baseline "nothing changes": the label of the window before the training date
     carried_forward = labels.loc[labels["feature_date_role"] == "backtest", ["customer_id", "target", "rule_label"]]
     carried_forward = carried_forward.rename(columns={"rule_label": "label"})
@@ -29,5 +33,8 @@ def model(dbt, session):
     class_order = build["label_classes"]
     results = train_label_models(
         vectors, labels, feature_cols, carried_forward=carried_forward, recency=recency,
+        order_counts=history.rename(columns={"n_order_days": "n_orders"}), purchase_scores=purchase,
+        scoring_vectors=lambda: to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role = 'scoring'",
+                                         ["customer_id", *feature_cols], float32=feature_cols),
         settings=settings, class_order=class_order)
     return results.stacked()

@@ -1,5 +1,6 @@
-"""How well similarity imputation recovers known attributes (a stratified, seeded share of
-known values is hidden and imputed), next to the mode / median baseline. A thin wrapper
+"""Which imputation method to use per attribute, by evidence: every candidate (kNN vote, circle
+vote, supervised model, mode / median) imputes a stratified, seeded share of hidden known
+values; the best is chosen if it beats the baseline (else var imputation_fallback). A thin wrapper
 around customer_activation.similarity.imputation.evaluate_imputation with the settings of
 ml_attribute_imputation (vars imputation_*, see _ml.yml). With var refit_models false the
 previous evaluation is kept when it covers the same attributes."""
@@ -26,6 +27,6 @@ def model(dbt, session):
         max_donors=settings["imputation_max_donors"],
         exclude_features=settings["imputation_exclude_features"],
         groups=inputs["groups"], group_weight=settings["imputation_circle_weight"],
-        max_masked=settings["imputation_max_masked"])
+        max_masked=settings["imputation_max_masked"], fallback=settings["imputation_fallback"])
     report["beats_baseline"] = report["lift"] > 1
     return report

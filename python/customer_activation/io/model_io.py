@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 import customer_activation.campaigns.steps
+import customer_activation.labels.purchase_model
 import customer_activation.labels.training
 import customer_activation.similarity.imputation
 import customer_activation.similarity.lookalikes  # noqa: F401

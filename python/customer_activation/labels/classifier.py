@@ -90,12 +90,28 @@ class FittedLabelModel:
     target: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     n_train: int = 0
+    temperature: float = 1.0
+    offset: np.ndarray | None = None
+    calibration: str = ""
+
+    def linear_scores(self, X: pd.DataFrame) -> np.ndarray:
+        """The fitted regression's linear scores (n_rows, n_classes) in softmax form (a binary
+        model's first class 0), before any calibration."""
+        eta = self.pipeline.decision_function(_feature_matrix(X, self.feature_names))
+        if eta.ndim == 1:
+            eta = np.column_stack([np.zeros_like(eta), eta])
+        return eta
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Probabilities (n_rows, n_classes) for the rows of ``X`` (by feature name)."""
+        """Probabilities (n_rows, n_classes) for the rows of ``X`` (by feature name); with a
+        calibration (``offset``, labels.calibration) softmax(eta / temperature + offset)."""
         matrix = _feature_matrix(X, self.feature_names)
         if self.pipeline is not None:
-            return self.pipeline.predict_proba(matrix)
+            if self.offset is None:
+                return self.pipeline.predict_proba(matrix)
+            eta = self.linear_scores(X) / self.temperature + self.offset
+            e = np.exp(eta - eta.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
         return np.tile(self.prior.astype(float), (matrix.shape[0], 1))
 
 

@@ -36,6 +36,8 @@ class LabelModelSettings:
     label_model_compare_gradient_boosting: bool
     label_model_comparison_max_rows: int
     label_model_max_evaluation_rows: int
+    label_model_calibration_share: float
+    label_model_selection_margin: float
     max_iter: int = 1000  # the solver's iteration cap, not a setting
 
     @classmethod
@@ -54,13 +56,16 @@ class LabelModelResults:
     calibration: pd.DataFrame
     runs: pd.DataFrame
     models: dict[str, FittedLabelModel] = field(default_factory=dict)
+    scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    published: dict[str, str] = field(default_factory=dict)
 
     def stacked(self) -> pd.DataFrame:
-        """All four tables in one long frame with a ``result_kind`` column (parameters,
-        metrics, calibration, runs) and the union of their columns, so one dbt Python
-        model can return everything from a single fit; SQL models split it again."""
+        """All five tables in one long frame with a ``result_kind`` column (parameters,
+        metrics, calibration, runs, scores: the scoring-date probabilities of a published
+        model SQL cannot score) and the union of their columns, so one dbt Python model can
+        return everything from a single fit; SQL models split it again."""
         frames = []
-        for kind in ("parameters", "metrics", "calibration", "runs"):
+        for kind in ("parameters", "metrics", "calibration", "runs", "scores"):
             frame = getattr(self, kind).copy()
             frame.insert(0, "result_kind", kind)
             frames.append(frame)

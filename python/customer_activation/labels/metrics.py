@@ -86,10 +86,14 @@ def _balance(codes: np.ndarray, classes: Sequence[Any]) -> dict[str, float]:
     return {str(c): float(counts[j] / total) for j, c in enumerate(classes)}
 
 
-def multiclass_metrics(y_true: Any, proba: np.ndarray, classes: Sequence[Any]) -> dict[str, Any]:
+def multiclass_metrics(y_true: Any, proba: np.ndarray, classes: Sequence[Any],
+                       decision_weights: Any = None) -> dict[str, Any]:
     """Metrics of a probabilistic classifier on one evaluation set.
 
-    The predicted label is the arg-max of ``proba`` (ties go to the earlier class).
+    The predicted label is the arg-max of ``proba`` (ties go to the earlier class), or of
+    ``proba × decision_weights`` when given (1 / the training class shares: the class most
+    over-represented against its base rate, the decision of the calibrated label models,
+    whose probabilities are corrected for the prior; accuracy and macro F1 use it).
 
     Returns a dict with:
 
@@ -120,7 +124,7 @@ def multiclass_metrics(y_true: Any, proba: np.ndarray, classes: Sequence[Any]) -
         )
         return out
     codes = _class_codes(y, classes)
-    pred_codes = np.argmax(p, axis=1)
+    pred_codes = np.argmax(p if decision_weights is None else p * np.asarray(decision_weights, dtype=float), axis=1)
     out["accuracy"] = float(np.mean(pred_codes == codes))
     out["macro_f1"] = float(skm.f1_score(codes, pred_codes, average="macro", zero_division=0))
     auc, note = _roc_auc_ovr(codes, p, len(classes))

@@ -40,6 +40,9 @@ def _linear_parts(model: FittedLabelModel) -> _LinearParts:
     if coef.shape[0] == 1 and k == 2:  # binary: sigmoid == softmax over (0, eta)
         coef = np.vstack([np.zeros_like(coef), coef])
         intercept = np.array([0.0, intercept[0]])
+    if model.offset is not None:  # calibrated (labels.calibration): eta / T + offset
+        coef = coef / model.temperature
+        intercept = intercept / model.temperature + np.asarray(model.offset, dtype=float)
     return (
         np.asarray(imputer.statistics_, dtype=float),
         np.asarray(scaler.mean_, dtype=float),
@@ -83,7 +86,7 @@ def scoring_parameters(model: FittedLabelModel) -> pd.DataFrame:
     Columns: ``model_version``, ``class``, ``class_index`` (column order of the
     probabilities), ``feature``, ``feature_index``, ``median`` (imputation value),
     ``mean``, ``scale``, ``coefficient`` and ``intercept`` (repeated on every row of its
-    class). In SQL, join the unpivoted features on ``feature`` and compute::
+    class) and ``decision_weight`` (:func:`decision_weights`). In SQL, join the unpivoted features on ``feature`` and compute::
 
         eta = max(intercept) + sum(coefficient * (coalesce(x, median) - mean) / scale)
               group by customer, class
@@ -92,17 +95,27 @@ def scoring_parameters(model: FittedLabelModel) -> pd.DataFrame:
     See the module docstring for binary and degenerate models.
     """
     median, mean, scale, coef, intercept = _linear_parts(model)
+    weights = decision_weights(model)
     rows = []
     for j, c in enumerate(model.classes):
         for f, name in enumerate(model.feature_names):
-            rows.append((c, j, name, f, median[f], mean[f], scale[f], coef[j, f], intercept[j]))
+            rows.append((c, j, name, f, median[f], mean[f], scale[f], coef[j, f], intercept[j], weights[j]))
     out = pd.DataFrame(
         rows,
         columns=["class", "class_index", "feature", "feature_index", "median", "mean", "scale",
-                 "coefficient", "intercept"],
+                 "coefficient", "intercept", "decision_weight"],
     )
     out.insert(0, "model_version", model.version)
     return out
+
+
+def decision_weights(model: FittedLabelModel) -> np.ndarray:
+    """Per class, what the predicted class multiplies the probability by: 1 / the training class
+    share for a prior-corrected model (the predicted class is the one most over-represented
+    against its base rate, as the balanced fit decided), 1 otherwise (arg-max probability)."""
+    if model.offset is None or model.pipeline is None:
+        return np.ones(len(model.classes))
+    return 1.0 / np.clip(np.asarray(model.prior, dtype=float), 1e-12, None)
 
 
 def score_from_parameters(params: pd.DataFrame, X: pd.DataFrame) -> np.ndarray:

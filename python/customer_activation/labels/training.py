@@ -28,19 +28,32 @@ Manual labels carry ``manual_weight`` as sample weight (rule and observed labels
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from customer_activation.labels.challenger import _gradient_boosting_proba
+from customer_activation.labels.calibration import CANDIDATES, calibrate, choose_candidate
+from customer_activation.labels.candidates import (
+    BANDS,
+    SCORE_COLUMNS,
+    _candidates_and_baselines,
+    _clv_rows,
+    _gb_scores,
+    _metric_rows,
+    _ranking_rows,
+    _safe_metrics,
+    majority_model,
+    order_bands,
+)
+from customer_activation.labels.challenger import fit_gradient_boosting
 from customer_activation.labels.classifier import FittedLabelModel, fit_label_model
 from customer_activation.labels.data import (
     ID,
     METRIC_NAMES,
-    PREDICT_ROWS,
     TARGETS,
     LabelModelResults,
     LabelModelSettings,
@@ -51,10 +64,7 @@ from customer_activation.labels.data import (
 )
 from customer_activation.labels.metrics import (
     calibration_table,
-    label_metrics,
     multiclass_metrics,
-    prior_proba,
-    ranking_auc,
 )
 from customer_activation.labels.parameters import scoring_parameters
 from customer_activation.threads import single_threaded
@@ -62,48 +72,23 @@ from customer_activation.threads import single_threaded
 
 def _fit(frame: pd.DataFrame, feature_cols: list[str], target: str,
          settings: LabelModelSettings) -> FittedLabelModel:
+    """The calibrated logistic regression (labels.calibration) on a seeded, stratified sample
+    of ``frame``: fitted on all but a held-out slice (label_model_calibration_share of the
+    sample), whose temperature and bias it then learns; prior correction only when the slice
+    would hold fewer than label_model_min_training_rows rows."""
     frame, _ = _drop_rare_classes(frame, settings.label_model_min_class_rows)
     sample = _sample(frame, settings.label_model_max_training_rows, settings.random_seed)
-    return fit_label_model(
+    n_slice = int(round(len(sample) * settings.label_model_calibration_share))
+    held_out = sample.iloc[:0]
+    if n_slice >= settings.label_model_min_training_rows and len(sample) - n_slice >= settings.label_model_min_training_rows:
+        held_out = _sample(sample, n_slice, settings.random_seed + 1)
+        sample = sample[~sample[ID].isin(held_out[ID])]
+    model = fit_label_model(
         sample[feature_cols], sample["label"], sample_weight=_weights(sample, settings.label_model_manual_weight),
         C=settings.label_model_regularisation_c, random_state=settings.random_seed, max_iter=settings.max_iter,
         min_rows=settings.label_model_min_training_rows, target=target)
-
-
-def _proba_on(model: FittedLabelModel, X: pd.DataFrame, classes: list[Any]) -> np.ndarray:
-    """Model probabilities aligned to ``classes`` (0 for classes the model never saw),
-    computed PREDICT_ROWS rows at a time (the pipeline's float64 copies stay small)."""
-    out = np.zeros((len(X), len(classes)))
-    if not model.classes or len(X) == 0:
-        return out
-    for start in range(0, len(X), PREDICT_ROWS):
-        proba = model.predict_proba(X.iloc[start:start + PREDICT_ROWS])
-        for j, c in enumerate(model.classes):
-            out[start:start + len(proba), classes.index(c)] = proba[:, j]
-    return out
-
-
-def _safe_metrics(fn, *args) -> dict[str, Any]:
-    """Metrics, or NaNs with the reason when the evaluation set cannot support them
-    (e.g. a degenerate model on a handful of rows)."""
-    try:
-        return fn(*args)
-    except ValueError as exc:
-        return {"n": len(args[0]), "reason": f"metrics undefined: {exc}"}
-
-
-def _metric_rows(target: str, model_name: str, values: dict[str, Any], version: str | None,
-                 reason: str | None) -> list[dict[str, Any]]:
-    rows = []
-    for metric in METRIC_NAMES:
-        value = values.get(metric)
-        rows.append({
-            "target": target, "model": model_name, "model_version": version, "metric": metric,
-            "value": None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value),
-            "n_eval": int(values.get("n", 0) or 0),
-            "reason": reason or values.get("reason") or (values.get("roc_auc_note") if metric == "roc_auc_ovr" else None),
-        })
-    return rows
+    return calibrate(model, held_out[feature_cols] if len(held_out) else None, held_out["label"],
+                     _weights(held_out, settings.label_model_manual_weight), settings.label_model_min_training_rows)
 
 
 @single_threaded
@@ -114,6 +99,9 @@ def train_label_models(
     *,
     carried_forward: pd.DataFrame | None = None,
     recency: pd.DataFrame | None = None,
+    order_counts: pd.DataFrame | None = None,
+    purchase_scores: pd.DataFrame | None = None,
+    scoring_vectors: Callable[[], pd.DataFrame] | None = None,
     settings: LabelModelSettings,
     targets: tuple[str, ...] = TARGETS,
     class_order: dict[str, list[str]] | None = None,
@@ -122,10 +110,18 @@ def train_label_models(
 
     ``carried_forward``: (customer_id, target, label) — the baseline label for the
     ``training`` rows. ``recency``: (customer_id, recency_days) at the training feature date,
-    for the churn ranking baseline. ``class_order``: preferred class order per target.
+    for the churn ranking baseline. ``order_counts``: (customer_id, n_orders) at the training
+    date, for the metrics by order-count band. ``purchase_scores``: (customer_id,
+    feature_date_role, bgnbd_p_no_purchase, clv) of the purchase model at the backtest and
+    training dates, for its baselines. ``scoring_vectors``: called for the scoring-date
+    vectors when a challenger that SQL cannot score is published. ``class_order``: preferred
+    class order per target.
     """
-    params_frames, metric_rows, calib_frames, run_rows = [], [], [], []
+    params_frames, metric_rows, calib_frames, run_rows, score_frames = [], [], [], [], []
     models: dict[str, FittedLabelModel] = {}
+    published_models: dict[str, str] = {}
+    baselines = {"carried_forward": carried_forward, "recency": recency, "order_counts": order_counts,
+                 "purchase_scores": purchase_scores}
     for target in targets:
         backtest = _labelled(vectors, labels, target, "backtest", feature_cols)
         holdout = _labelled(vectors, labels, target, "training", feature_cols)
@@ -137,66 +133,74 @@ def train_label_models(
         preferred = (class_order or {}).get(target, [])
         classes = [c for c in preferred if c in seen] + sorted(seen - set(preferred))
 
-        # 1. validation on the time-based holdout
+        # 1. validation on the time-based holdout: every candidate and baseline as probabilities
         validation = _fit(backtest, feature_cols, target, settings)
         y_true = evaluation["label"].to_numpy(dtype=object)
         reason = None if validation.status == "ok" else validation.reason
         if len(evaluation) == 0:
             reason = "no labelled rows at the training date to evaluate on"
+        chosen, why = "logistic_regression", "the default"
         if len(evaluation) and len(classes):
-            proba = _proba_on(validation, evaluation, classes)  # it reads the model's features
-            lr_values = _safe_metrics(multiclass_metrics, y_true, proba, classes)
-            metric_rows += _metric_rows(target, "logistic_regression", lr_values, validation.version, reason)
-            calib = calibration_table(y_true, proba, classes, n_bins=10)
+            probas, reasons, versions, weights = _candidates_and_baselines(
+                target, backtest, evaluation, classes, feature_cols, validation, settings, baselines)
+            calib = calibration_table(y_true, probas["logistic_regression"], classes, n_bins=10)
             calib.insert(0, "model_version", validation.version)
             calib.insert(0, "target", target)
             calib_frames.append(calib)
-
-            if settings.label_model_compare_gradient_boosting:
-                gb = _gradient_boosting_proba(backtest, evaluation, feature_cols, classes, settings)
-                metric_rows += _metric_rows(
-                    target, "gradient_boosting",
-                    _safe_metrics(multiclass_metrics, y_true, gb, classes) if gb is not None else {"n": len(evaluation)},
-                    None, None if gb is not None else "too few rows or classes to train the challenger")
-
-            majority = prior_proba(backtest["label"].to_numpy(dtype=object), classes, len(evaluation))
-            metric_rows += _metric_rows(target, "majority_class",
-                                        _safe_metrics(multiclass_metrics, y_true, majority, classes), None, None)
-            if carried_forward is not None:
-                cf = carried_forward.loc[carried_forward["target"] == target, [ID, "label"]]
-                cf = evaluation[[ID]].merge(cf, on=ID, how="left")["label"]
-                # a customer with no earlier label gets the majority class
-                fallback = classes[int(np.argmax(majority[0]))]
-                y_cf = cf.where(cf.notna(), fallback).to_numpy(dtype=object)
-                metric_rows += _metric_rows(target, "rule_carried_forward",
-                                            _safe_metrics(label_metrics, y_true, y_cf, classes), None, None)
-            if target == "churn_risk" and recency is not None and "churned" in classes:
-                r = evaluation[[ID]].merge(recency, on=ID, how="left")["recency_days"]
-                # never-purchased customers rank as the most lapsed
-                score = r.fillna(r.max() + 1 if r.notna().any() else 0).to_numpy(dtype=float)
-                auc = ranking_auc((y_true == "churned").astype(int), score)
-                metric_rows.append({"target": target, "model": "recency_rank", "model_version": None,
-                                    "metric": "roc_auc_ovr", "value": None if np.isnan(auc) else float(auc),
-                                    "n_eval": len(evaluation),
-                                    "reason": "ROC AUC undefined: the holdout has no rows or a single outcome (all churned or all retained)"
-                                    if np.isnan(auc) else None})
+            overall = {name: _safe_metrics(multiclass_metrics, y_true, p, classes, weights.get(name))
+                       for name, p in probas.items()}
+            chosen, why = choose_candidate({name: overall.get(name, {}).get("log_loss") for name in CANDIDATES},
+                                           settings.label_model_selection_margin)
+            bands = order_bands(evaluation[ID], (baselines or {}).get("order_counts"))
+            for band in ["all", *BANDS]:
+                rows = np.ones(len(evaluation), bool) if band == "all" else (bands == band)
+                if band != "all" and not rows.any():
+                    continue
+                for name, p in probas.items():
+                    values = overall[name] if band == "all" else _safe_metrics(
+                        multiclass_metrics, y_true[rows], p[rows], classes, weights.get(name))
+                    metric_rows += _metric_rows(target, name, values, versions.get(name),
+                                                reason if name == "logistic_regression" else reasons.get(name),
+                                                band=band, published=name == chosen,
+                                                selection=why if name == chosen and band == "all" else None)
+                metric_rows += [row for name in reasons if name not in probas for row in _metric_rows(
+                    target, name, {"n": int(rows.sum())}, None, reasons[name], band=band, published=False,
+                    selection=None)]
+                if target == "churn_risk" and "churned" in classes:
+                    metric_rows += _ranking_rows(target, band, evaluation[rows], y_true[rows], baselines)
+                if target == "value_tier" and "high" in classes:
+                    metric_rows += _clv_rows(target, band, evaluation[rows], y_true[rows], baselines,
+                                             {n: p[rows] for n, p in probas.items()}, classes.index("high"), chosen)
         else:
             metric_rows += _metric_rows(target, "logistic_regression", {"n": 0}, validation.version,
-                                        reason or "no classes to evaluate")
+                                        reason or "no classes to evaluate", band="all", published=True,
+                                        selection="nothing to evaluate: the default")
 
-        # 2. final model for scoring at as_of_date
+        # 2. final model for scoring at as_of_date: the chosen candidate, refitted on the training date
         final = _fit(holdout, feature_cols, target, settings)
         models[target] = final
+        published = final
+        if chosen == "majority_class":
+            published = majority_model(final, why)
+        elif chosen == "gradient_boosting" and scoring_vectors is not None:
+            gb_final = fit_gradient_boosting(holdout, feature_cols, settings)
+            if gb_final is None:
+                published = majority_model(final, "the challenger could not be refitted at the training date")
+            else:
+                score_frames.append(_gb_scores(target, gb_final, scoring_vectors(), classes))
+                published = dataclasses.replace(final, version=gb_final.version)
+        published_models[target] = chosen
         _, rare = _drop_rare_classes(holdout, settings.label_model_min_class_rows)
-        params = scoring_parameters(final)
+        params = scoring_parameters(published if chosen == "majority_class" else final)
         params.insert(0, "target", target)
-        params["status"] = final.status
-        params["reason"] = final.reason or None
+        params["status"] = published.status
+        params["reason"] = published.reason or None
+        params["published_model"] = chosen
         params_frames.append(params)
         balance = holdout["label"].value_counts().sort_index()
         run_rows.append({
             "target": target,
-            "model_version": final.version,
+            "model_version": published.version,
             "validation_model_version": validation.version,
             "status": final.status,
             "reason": "; ".join(filter(None, [
@@ -219,7 +223,8 @@ def train_label_models(
     runs = pd.DataFrame(run_rows)
     runs["library_versions"] = json.dumps(library_versions(), sort_keys=True)
     if len(metrics):
-        lr = metrics[metrics["model"] == "logistic_regression"].set_index(["target", "metric"])["value"]
+        lr = metrics[metrics["is_published"].astype(bool) & (metrics["order_band"] == "all")]
+        lr = lr.set_index(["target", "metric"])["value"]
         runs["holdout_metrics"] = [
             json.dumps({m: (None if pd.isna(lr.get((t, m))) else round(float(lr.get((t, m))), 6))
                         for m in METRIC_NAMES if (t, m) in lr.index}, sort_keys=True)
@@ -228,8 +233,10 @@ def train_label_models(
     calibration = pd.concat(calib_frames, ignore_index=True) if calib_frames else pd.DataFrame(
         columns=["target", "model_version", "class", "bin", "n", "p_min", "p_max", "mean_predicted",
                  "observed_rate"])  # no holdout anywhere (no customers): empty, with every column
+    scores = pd.concat(score_frames, ignore_index=True) if score_frames else pd.DataFrame(
+        {c: pd.Series(dtype=float if c in ("class_index", "probability", "decision_weight") else object) for c in SCORE_COLUMNS})
     return LabelModelResults(parameters=parameters, metrics=metrics, calibration=calibration, runs=runs,
-                             models=models)
+                             models=models, scores=scores, published=published_models)
 
 
 def reusable_fit(previous: pd.DataFrame, feature_cols: list[str]) -> bool:

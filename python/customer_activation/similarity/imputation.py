@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
-from customer_activation.similarity.estimator import SimilarityImputer, _decile_codes
+from customer_activation.similarity.estimator import _decile_codes
 from customer_activation.similarity.inputs import (
     NUMERIC,
     _attribute_features,
@@ -23,9 +23,9 @@ from customer_activation.similarity.inputs import (
     _feature_columns,
     _feature_matrix,
     _groups_for,
-    _LazyRows,
     _to_text,
 )
+from customer_activation.similarity.methods import METHODS, accuracy_by_confidence, choose, predict_with, score
 
 __all__ = [
     "evaluate_imputation",
@@ -48,8 +48,12 @@ def impute_attributes(
     exclude_features: dict[str, Sequence[str]] | None,
     groups: pd.DataFrame | None = None,
     group_weight: float,
+    methods: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Fill unknown attributes from similar customers; observed values are never changed.
+
+    ``methods``: {attribute: method} chosen by :func:`evaluate_imputation` (knn, circle,
+    supervised, baseline, or none = leave unknown; similarity.methods); knn when absent.
 
     ``features`` holds one row per customer with normalised feature columns
     (``feature_cols``, default: every numeric column but ``id_col``); ``attributes`` one row
@@ -102,18 +106,28 @@ def impute_attributes(
         n_group = np.zeros(n_rows, dtype=np.int64)
         to_impute = np.flatnonzero(~target)
         donors_mask = known & has_features
-        if to_impute.size and donors_mask.any():
+        method = (methods or {}).get(attr, "knn")
+        pred = None
+        if to_impute.size and donors_mask.any() and method != "none":
             use = pd.Index(fcols).get_indexer(_attribute_features(fcols, attr, exclude_features))
-            imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
-                                    random_state=random_state, group_weight=group_weight)
-            imp.fit(_LazyRows(matrix, feature_row[donors_mask], use), col[donors_mask],
-                    None if group_of is None else group_of[donors_mask])
-            pred = imp.predict(_LazyRows(matrix, feature_row[to_impute], use),
-                               None if group_of is None else group_of.iloc[to_impute])
-            imputed.iloc[to_impute] = pred["value"].to_numpy(dtype=object)
-            conf[to_impute] = pred["confidence"].to_numpy()
-            nn[to_impute] = pred["n_neighbors"].to_numpy()
-            n_group[to_impute] = pred["n_group_neighbors"].to_numpy()
+            donor_values = col[donors_mask]
+            if kind == NUMERIC:
+                donor_values = pd.to_numeric(donor_values).astype(float)
+            pred = predict_with(method, kind, matrix, use, feature_row[donors_mask], donor_values,
+                                None if group_of is None else group_of[donors_mask], feature_row[to_impute],
+                                None if group_of is None else group_of.iloc[to_impute], k=k, max_donors=max_donors,
+                                batch_size=batch_size, random_state=random_state, group_weight=group_weight)
+            if pred is None:  # the chosen method no longer applies (e.g. no circles): the vote
+                method = "knn"
+                pred = predict_with("knn", kind, matrix, use, feature_row[donors_mask], donor_values,
+                                    None if group_of is None else group_of[donors_mask], feature_row[to_impute],
+                                    None if group_of is None else group_of.iloc[to_impute], k=k,
+                                    max_donors=max_donors, batch_size=batch_size, random_state=random_state,
+                                    group_weight=group_weight)
+            imputed.iloc[to_impute] = pred.value
+            conf[to_impute] = pred.confidence
+            nn[to_impute] = pred.n_neighbors
+            n_group[to_impute] = pred.n_group_neighbors
         observed_text = _to_text(col, integer_like)
         imputed_text = _to_text(imputed, integer_like)
         is_imputed = (~known) & imputed_text.notna().to_numpy()
@@ -127,9 +141,10 @@ def impute_attributes(
             "n_neighbors": nn,
             "n_group_neighbors": n_group,
             "is_imputed": is_imputed,
+            "imputation_method": np.where(is_imputed, method, None),
         }))
     columns = [id_col, "attribute", "observed_value", "imputed_value", "value", "confidence",
-               "n_neighbors", "n_group_neighbors", "is_imputed"]
+               "n_neighbors", "n_group_neighbors", "is_imputed", "imputation_method"]
     if not frames:  # no attribute to impute: the table's columns, no rows
         dtypes = {"confidence": float, "n_neighbors": "int64", "n_group_neighbors": "int64", "is_imputed": bool}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
@@ -153,8 +168,10 @@ def evaluate_imputation(
     groups: pd.DataFrame | None = None,
     group_weight: float,
     max_masked: int | None,
+    fallback: str,
 ) -> pd.DataFrame:
-    """Accuracy of similarity imputation on masked known values, against the mode.
+    """Every imputation candidate on masked known values (similarity.methods), the chosen one
+    and its accuracy, against the mode.
 
     Per attribute, among customers with a feature row and a known value, a seeded share
     ``mask_share`` is hidden, stratified (per class, or per value decile for numeric
@@ -173,7 +190,13 @@ def evaluate_imputation(
     - numeric: ``mae``, ``median_baseline_mae`` (always answering the median of the
       unmasked values) and ``lift`` = median_baseline_mae / mae.
 
-    Values above 1 in ``lift`` mean imputation beats the baseline.
+    Values above 1 in ``lift`` mean imputation beats the baseline. The candidates' scores are
+    ``knn_score``, ``circle_score``, ``supervised_score`` and ``baseline_score`` (accuracy or
+    MAE; null when a candidate does not apply); ``chosen_method`` is the best if it beats the
+    baseline, else ``fallback`` (baseline or none), with ``method_reason``; accuracy, mae and
+    lift are the chosen method's (the baseline's when none), so the published imputation is
+    never worse than the baseline on this evaluation. ``accuracy_by_confidence``: JSON, the
+    chosen method's accuracy per equal-count bin of its confidence (categorical).
     """
     if not 0.0 < mask_share < 1.0:
         raise ValueError("mask_share must be within (0, 1)")
@@ -212,36 +235,34 @@ def evaluate_imputation(
         row: dict[str, Any] = {"attribute": attr, "kind": kind, "n_known": len(truth),
                                "n_masked": int(masked.sum()), "accuracy": np.nan,
                                "mode_baseline_accuracy": np.nan, "mae": np.nan,
-                               "median_baseline_mae": np.nan, "lift": np.nan}
+                               "median_baseline_mae": np.nan, "lift": np.nan,
+                               **{f"{m}_score": np.nan for m in METHODS}, "chosen_method": fallback,
+                               "method_reason": "nothing to evaluate", "accuracy_by_confidence": "[]"}
         if masked.any() and (~masked).any():
             use = pd.Index(fcols).get_indexer(_attribute_features(fcols, attr, exclude_features))
-            imp = SimilarityImputer(k=k, max_donors=max_donors, batch_size=batch_size, kind=kind,
-                                    random_state=random_state, group_weight=group_weight)
-            imp.fit(_LazyRows(matrix, known_row[~masked], use), truth[~masked],
-                    None if known_groups is None else known_groups[~masked])
-            pred = imp.predict(_LazyRows(matrix, known_row[masked], use),
-                               None if known_groups is None else known_groups[masked])["value"]
             t = truth[masked]
+            predictions = {}
+            for method in METHODS:
+                pred = predict_with(method, kind, matrix, use, known_row[~masked], truth[~masked],
+                                    None if known_groups is None else known_groups[~masked], known_row[masked],
+                                    None if known_groups is None else known_groups[masked], k=k,
+                                    max_donors=max_donors, batch_size=batch_size, random_state=random_state,
+                                    group_weight=group_weight)
+                if pred is not None:
+                    predictions[method] = pred
+                    row[f"{method}_score"] = score(kind, pred.value, t)
+            chosen, why = choose(kind, {m: row[f"{m}_score"] for m in METHODS}, fallback)
+            used = chosen if chosen in predictions else "baseline"
+            value, base = row[f"{used}_score"], row["baseline_score"]
             if kind == NUMERIC:
-                mae = float(np.mean(np.abs(pred.to_numpy(dtype=float) - t.to_numpy())))
-                base = float(np.mean(np.abs(float(np.median(truth[~masked])) - t.to_numpy())))
-                row.update(mae=mae, median_baseline_mae=base,
-                           lift=base / mae if mae > 0 else np.inf)
+                row.update(mae=value, median_baseline_mae=base, lift=base / value if value > 0 else np.inf)
             else:
-                acc = float(np.mean(pred.to_numpy(dtype=object) == t.to_numpy(dtype=object)))
-                mode = _mode(truth[~masked])
-                base = float(np.mean(t.to_numpy(dtype=object) == mode))
-                row.update(accuracy=acc, mode_baseline_accuracy=base,
-                           lift=acc / base if base > 0 else np.inf)
+                row.update(accuracy=value, mode_baseline_accuracy=base, lift=value / base if base > 0 else np.inf)
+                hit = predictions[used].value.astype(str) == t.astype(str).to_numpy()
+                row["accuracy_by_confidence"] = accuracy_by_confidence(predictions[used].confidence, hit)
+            row.update(chosen_method=chosen, method_reason=why)
         rows.append(row)
     return pd.DataFrame(rows, columns=["attribute", "kind", "n_known", "n_masked", "accuracy",
                                        "mode_baseline_accuracy", "mae", "median_baseline_mae",
-                                       "lift"])
-
-
-def _mode(values: pd.Series) -> Any:
-    """Most frequent value; ties broken by the smallest value as text."""
-    text = values.astype(str)
-    counts = text.value_counts()
-    best = sorted(counts.index[counts == counts.max()])[0]
-    return values[text == best].iloc[0]
+                                       "lift", *[f"{m}_score" for m in METHODS], "chosen_method",
+                                       "method_reason", "accuracy_by_confidence"])

@@ -12,7 +12,7 @@ from customer_activation.similarity.kernel import cosine_topk, l2_normalize
 from registry_defaults import with_registry_defaults
 
 impute_attributes = with_registry_defaults(imputation.impute_attributes, attribute_cols="imputation_attributes", attribute_kinds="imputation_attribute_kinds", k="imputation_k", max_donors="imputation_max_donors", random_state="random_seed", exclude_features="imputation_exclude_features", group_weight="imputation_circle_weight")
-evaluate_imputation = with_registry_defaults(imputation.evaluate_imputation, mask_share="imputation_mask_share", random_state="random_seed", k="imputation_k", attribute_kinds="imputation_attribute_kinds", max_donors="imputation_max_donors", exclude_features="imputation_exclude_features", group_weight="imputation_circle_weight", max_masked="imputation_max_masked")
+evaluate_imputation = with_registry_defaults(imputation.evaluate_imputation, mask_share="imputation_mask_share", random_state="random_seed", k="imputation_k", attribute_kinds="imputation_attribute_kinds", max_donors="imputation_max_donors", exclude_features="imputation_exclude_features", group_weight="imputation_circle_weight", max_masked="imputation_max_masked", fallback="imputation_fallback")
 lookalikes = with_registry_defaults(lookalike_steps.lookalikes, top_n="lookalike_top_n", k="lookalike_k", method="lookalike_method", random_state="random_seed", max_seeds="lookalike_max_seeds", shortlist_seeds="lookalike_shortlist_seeds", shortlist_factor="lookalike_shortlist_factor")
 lookalike_audiences = with_registry_defaults(lookalike_steps.lookalike_audiences, top_n="lookalike_top_n", k="lookalike_k", method="lookalike_method", random_state="random_seed", max_seeds="lookalike_max_seeds", shortlist_seeds="lookalike_shortlist_seeds", shortlist_factor="lookalike_shortlist_factor")
 
@@ -120,7 +120,7 @@ def test_impute_attributes_with_no_attribute_gives_the_columns_and_no_rows() -> 
     out = impute_attributes(features, attributes, attribute_cols=[], k=5, batch_size=32)
     assert out.empty
     assert list(out.columns) == ["customer_id", "attribute", "observed_value", "imputed_value", "value",
-                                 "confidence", "n_neighbors", "n_group_neighbors", "is_imputed"]
+                                 "confidence", "n_neighbors", "n_group_neighbors", "is_imputed", "imputation_method"]
 
 
 def test_impute_attributes_customer_without_features_keeps_observed() -> None:
@@ -271,3 +271,29 @@ def test_lookalike_shortlist_scores_exactly_and_finds_the_exhaustive_top() -> No
     assert len(tight) == 50
     np.testing.assert_allclose(tight["score"], full.loc[tight["customer_id"]].to_numpy(), rtol=1e-6)
     assert tight["score"].is_monotonic_decreasing
+
+
+def test_an_attribute_without_signal_is_never_imputed_worse_than_its_baseline() -> None:
+    """A generated attribute independent of every feature: no candidate may be published unless
+    it beats the mode on the masked values; the published values are then the mode (or none)."""
+    features, attributes = _clustered(n_per=80)
+    rng = np.random.default_rng(3)
+    attributes["noise"] = rng.choice(["a", "b", "c"], size=len(attributes), p=[0.5, 0.3, 0.2]).astype(object)
+    attributes.loc[rng.random(len(attributes)) < 0.3, "noise"] = None
+    report = evaluate_imputation(features, attributes, ["noise", "city"], mask_share=0.3, k=5, random_state=0)
+    rows = report.set_index("attribute")
+    for attr, row in rows.iterrows():
+        assert row["accuracy"] >= row["baseline_score"], attr
+        assert row["accuracy"] == row[f"{row['chosen_method'] if row['chosen_method'] != 'none' else 'baseline'}_score"]
+        assert {"knn_score", "circle_score", "supervised_score"} <= set(row.index)
+    assert rows.loc["city", "chosen_method"] in {"knn", "supervised"} and rows.loc["city", "lift"] > 1.5
+    noise = rows.loc["noise"]
+    if noise["chosen_method"] == "baseline":
+        methods = dict(zip(report["attribute"], report["chosen_method"]))
+        out = impute_attributes(features, attributes, attribute_cols=["noise"], k=5, methods=methods)
+        imputed = out[out["is_imputed"]]
+        assert set(imputed["value"]) == {"a"} and set(imputed["imputation_method"]) == {"baseline"}
+    none = evaluate_imputation(features, attributes, ["noise"], mask_share=0.3, k=5, random_state=0, fallback="none")
+    if none["chosen_method"].iloc[0] == "none":
+        out = impute_attributes(features, attributes, attribute_cols=["noise"], k=5, methods={"noise": "none"})
+        assert not out["is_imputed"].any()
