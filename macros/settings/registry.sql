@@ -696,6 +696,11 @@
   max: 1000000
   default: 5
   doc: 'The smallest arm for which a segment effect is tested.'
+- name: campaign_currency
+  group: campaigns
+  type: text
+  default: "EUR"
+  doc: 'The currency of order revenue and costs, shown with every amount of campaign_summary and the report.'
 {%- endset -%}
 {{ return(fromyaml(registry_yaml)) }}
 {% endmacro %}

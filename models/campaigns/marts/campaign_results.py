@@ -1,4 +1,4 @@
-"""Per observed campaign: response rate per arm, uplift, incremental responders, incremental
+"""Per observed campaign: the primary outcome per arm (seed campaign_outcome_definitions), uplift, incremental responders, incremental
 revenue, cost and ROI, each with a confidence interval
 (customer_activation.campaigns.steps.results.campaign_results)."""
 from customer_activation.campaigns.steps.results import campaign_results
@@ -13,4 +13,5 @@ def model(dbt, session):
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),
         confidence=settings["campaign_confidence"],
         n_boot=settings["campaign_n_boot"],
-        random_state=settings["random_seed"])
+        random_state=settings["random_seed"],
+        power=settings["campaign_power"])

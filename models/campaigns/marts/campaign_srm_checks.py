@@ -9,6 +9,6 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = model_settings(dbt.config.get("settings"))
     return srm_checks(
-        to_frame(dbt.ref("campaign_contact_outcomes"), None, ["campaign_id", "customer_id", "arm", "phase"]),
+        to_frame(dbt.ref("campaign_contact_outcomes"), None, ["campaign_id", "customer_id", "arm", "phase", "experiment_id"]),
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),
         alpha=settings["campaign_srm_alpha"])

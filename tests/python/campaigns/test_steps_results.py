@@ -17,7 +17,7 @@ from customer_activation.campaigns.steps import effects, frames, results
 from registry_defaults import with_registry_defaults
 from scipy import stats
 
-campaign_results = with_registry_defaults(results.campaign_results, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed")
+campaign_results = with_registry_defaults(results.campaign_results, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed", power="campaign_power")
 campaign_effects = with_registry_defaults(effects.campaign_effects, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed", bootstrap_max_n="campaign_bootstrap_max_n")
 segment_effects = with_registry_defaults(effects.segment_effects, confidence="campaign_confidence", min_n="campaign_segment_min_n")
 

@@ -9,7 +9,7 @@ as thin wrappers (through :mod:`customer_activation.campaigns.steps`).
 Modules: ``srm`` (sample ratio mismatch), ``pilot`` (proportions, the pilot gate and pilot
 size), ``quartiles`` (quartiles and quantile shifts), ``effects`` (Welch, difference-in-
 differences), ``cuped``, ``incremental`` (incremental response, revenue, ROI), ``multiple``
-(multiple-testing corrections), ``compare`` (every arm comparison of a metric), ``common``.
+(multiple-testing corrections), ``verdict`` (asymmetric measurement, the verdict), ``compare`` (every arm comparison of a metric), ``common``.
 
 Conventions shared by every function
 ------------------------------------
@@ -42,6 +42,7 @@ from customer_activation.campaigns.stats.quartiles import (
     quartile_summary,
 )
 from customer_activation.campaigns.stats.srm import srm_check
+from customer_activation.campaigns.stats.verdict import campaign_verdict, measurement_check
 
 __all__ = [
     "srm_check",
@@ -60,4 +61,6 @@ __all__ = [
     "compare_arms",
     "COMPARE_ARMS_COLUMNS",
     "QUARTILE_KEYS",
+    "measurement_check",
+    "campaign_verdict",
 ]

@@ -11,7 +11,7 @@ import pandas as pd
 from customer_activation.campaigns import stats as cs
 from customer_activation.campaigns.stats.common import _join_reasons
 from customer_activation.campaigns.stats.pilot import _newcombe_difference
-from customer_activation.campaigns.steps.frames import NAN, _typed
+from customer_activation.campaigns.steps.frames import NAN, OUTCOME, _typed
 from customer_activation.campaigns.steps.results import _fisher_p
 from customer_activation.threads import single_threaded
 
@@ -199,7 +199,7 @@ def segment_effects(outcomes: pd.DataFrame, segments: pd.DataFrame,
                 part = mine.loc[keys == segment]
                 t = part.loc[part["arm"] == "treatment"]
                 c = part.loc[part["arm"] == "control"]
-                k_t, k_c = int(t["responded"].sum()), int(c["responded"].sum())
+                k_t, k_c = int(t[OUTCOME].sum()), int(c[OUTCOME].sum())
                 row = {"campaign_id": campaign_id, "dimension": dim, "segment": segment,
                        "n_treatment": len(t), "n_control": len(c), "responders_treatment": k_t,
                        "responders_control": k_c,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from customer_activation.campaigns.steps.frames import NAN, _typed
+from customer_activation.campaigns.steps.frames import NAN, OUTCOME, _typed
 from customer_activation.labels.pipeline import build_pipeline, version_hash
 from customer_activation.threads import single_threaded
 
@@ -131,7 +131,8 @@ def _training_rows(outcomes: pd.DataFrame, features: pd.DataFrame,
     """Treated contacts with a closed response window, with their contact-time features and
     the campaign attributes."""
     rows = outcomes.loc[(outcomes["arm"] == "treatment") & outcomes["is_window_complete"].astype(bool),
-                        ["campaign_id", "customer_id", "responded", "window_end_ts"]]
+                        ["campaign_id", "customer_id", OUTCOME, "window_end_ts"]]
+    rows = rows.rename(columns={OUTCOME: "responded"})  # the label: the campaign's primary outcome
     rows = rows.merge(features, on=["campaign_id", "customer_id"], how="left")
     attrs = campaigns[["campaign_id", "objective", "channel", "response_window_days"]]
     return rows.merge(attrs, on="campaign_id", how="left")
