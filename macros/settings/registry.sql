@@ -696,6 +696,13 @@
   max: 1000000
   default: 5
   doc: 'The smallest arm for which a segment effect is tested.'
+- name: campaign_uplift_top_k
+  group: campaigns
+  type: number
+  min: 0.01
+  max: 1
+  default: 0.2
+  doc: 'The top share of a ranking whose uplift campaign_uplift_metrics reports (uplift at top k).'
 - name: campaign_currency
   group: campaigns
   type: text

@@ -93,3 +93,18 @@ def test_srm_uses_the_planned_shares_of_the_whole_experiment(shaped):
     assert (srm["n_customers"] == N_CUSTOMERS).all()
     assert (srm["planned_share_second"] == CONTROL_SHARE).all()
     assert not srm["is_mismatch"].any()
+
+
+def test_regression_adjustment_works_where_cuped_has_no_pre_window(shaped):
+    truth, work = shaped
+    eff = _frame(work, "select * from campaigns.campaign_effects where metric = 'revenue'")
+    eff = eff.set_index(["campaign_id", "estimator"])
+    for cid, t in truth.iterrows():
+        cuped = eff.loc[(cid, "cuped")]
+        assert "no variance" in cuped["reason"]  # nobody ordered in the pre-window
+        adj = eff.loc[(cid, "regression_adjusted")]
+        assert adj["variance_reduction"] > 0.0
+        per_contact = t["true_incremental_revenue"] / t["n_treatment"]
+        assert adj["ci_low"] <= per_contact <= adj["ci_high"]
+        plain = eff.loc[(cid, "post_mean_difference")]
+        assert adj["ci_high"] - adj["ci_low"] <= plain["ci_high"] - plain["ci_low"]

@@ -99,3 +99,24 @@ def test_srm_of_an_experiment_uses_its_planned_shares():
     # pairwise, 0.25 would be the wrong control share (it is 0.4 of A + control): the old check
     pair = srm_checks(outcomes, camps.drop(columns="experiment_id")).query("check_name == 'arm_all'").set_index("campaign_id")
     assert pair.loc["A", "is_mismatch"]
+
+
+def test_regression_adjustment_uses_pre_campaign_covariates_when_the_pre_window_is_empty():
+    rng = np.random.default_rng(11)
+    n = 4000
+    spend = rng.gamma(2.0, 50.0, 2 * n)
+    freq = rng.poisson(2, 2 * n).astype(float)
+    post = 0.3 * spend + 5 * freq + rng.normal(0, 20, 2 * n)
+    post[:n] += 4.0  # the true effect
+    pre = np.zeros(2 * n)  # nobody ordered in the pre-window
+    cuped = cs.cuped_effect(pre[:n], post[:n], pre[n:], post[n:])
+    assert "no variance" in cuped["reason"]
+    x = np.column_stack([spend, freq])
+    x[::7, 0] = np.nan  # a missing covariate is the pooled median
+    adj = cs.regression_adjusted_effect(post[:n], x[:n], post[n:], x[n:])
+    assert adj["n_covariates"] == 2 and adj["variance_reduction"] > 0.4
+    assert adj["ci_low"] < 4.0 < adj["ci_high"]
+    assert adj["ci_high"] - adj["ci_low"] < 0.8 * (cuped["ci_high"] - cuped["ci_low"])
+    none = cs.regression_adjusted_effect(post[:n], np.ones((n, 1)), post[n:], np.ones((n, 1)))
+    assert none["n_covariates"] == 0 and "no pre-campaign covariate" in none["reason"]
+    assert none["estimate"] == pytest.approx(post[:n].mean() - post[n:].mean())

@@ -135,7 +135,7 @@ def test_effects_match_scipy_and_numpy():
     assert nz["estimate"] == pytest.approx(np.median(tt[tt > 0]) - np.median(cc[cc > 0]))
     assert "descriptive" in nz["reason"]
     # active is 0/1: only mean estimators; days only quantile shifts
-    assert set(eff.loc["active"].index) == {"post_mean_difference", "diff_in_diff", "cuped"}
+    assert set(eff.loc["active"].index) == {"post_mean_difference", "diff_in_diff", "cuped", "regression_adjusted"}
     assert set(eff.loc["days_to_first_order"].index) == {"median_shift", "q3_shift"}
 
 

@@ -137,6 +137,7 @@ ESTIMATOR_LABELS = {
     "post_mean_difference": "difference of post means (Welch)",
     "diff_in_diff": "difference-in-differences",
     "cuped": "CUPED (pre metric as covariate)",
+    "regression_adjusted": "regression adjustment (spend, frequency, recency before the start)",
     "median_shift": "median shift (bootstrap)",
     "q3_shift": "Q3 shift (bootstrap)",
     "nonzero_median_shift": "median among buyers (descriptive)",

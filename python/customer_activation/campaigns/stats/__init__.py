@@ -30,7 +30,7 @@ Conventions shared by every function
 """
 
 from customer_activation.campaigns.stats.compare import COMPARE_ARMS_COLUMNS, compare_arms
-from customer_activation.campaigns.stats.cuped import cuped_effect
+from customer_activation.campaigns.stats.cuped import cuped_effect, regression_adjusted_effect
 from customer_activation.campaigns.stats.effects import diff_in_diff, welch_ttest
 from customer_activation.campaigns.stats.incremental import incremental_summary
 from customer_activation.campaigns.stats.multiple import benjamini_hochberg, holm
@@ -55,6 +55,7 @@ __all__ = [
     "welch_ttest",
     "diff_in_diff",
     "cuped_effect",
+    "regression_adjusted_effect",
     "incremental_summary",
     "benjamini_hochberg",
     "holm",
