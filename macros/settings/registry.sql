@@ -703,6 +703,12 @@
   max: 1
   default: 0.2
   doc: 'The top share of a ranking whose uplift campaign_uplift_metrics reports (uplift at top k).'
+- name: campaign_audience_ranking
+  group: campaigns
+  type: choice
+  choices: [response, uplift]
+  default: response
+  doc: 'What ranks the next audience (campaign_assignments): the response model''s P(outcome | treated), or the uplift model''s P(outcome | treated) - P(outcome | control) (falls back to response without an uplift model).'
 - name: campaign_currency
   group: campaigns
   type: text

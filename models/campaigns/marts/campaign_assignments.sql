@@ -26,7 +26,7 @@ ranked as (
         plans.max_contacts,
         row_number() over (
             partition by plans.campaign_id
-            order by coalesce(scores.predicted_response, -1) desc,
+            order by coalesce(scores.ranking_score, -2) desc,
                      coalesce(members.source_score, -1) desc,
                      members.customer_id) as audience_rank,
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 0) }} as u_phase,

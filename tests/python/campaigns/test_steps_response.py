@@ -17,7 +17,7 @@ from scipy import stats
 
 fit_response_model = with_registry_defaults(response.fit_response_model, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed")
 response_predictions = with_registry_defaults(response.response_predictions, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed")
-response_scores = with_registry_defaults(response.response_scores, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed")
+response_scores = with_registry_defaults(response.response_scores, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed", ranking="campaign_audience_ranking")
 
 
 @pytest.fixture(scope="module")

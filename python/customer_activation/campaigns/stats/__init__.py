@@ -42,6 +42,7 @@ from customer_activation.campaigns.stats.quartiles import (
     quartile_summary,
 )
 from customer_activation.campaigns.stats.srm import srm_check
+from customer_activation.campaigns.stats.uplift import qini_curve, uplift_ranking_metrics
 from customer_activation.campaigns.stats.verdict import campaign_verdict, measurement_check
 
 __all__ = [
@@ -63,5 +64,7 @@ __all__ = [
     "COMPARE_ARMS_COLUMNS",
     "QUARTILE_KEYS",
     "measurement_check",
+    "qini_curve",
+    "uplift_ranking_metrics",
     "campaign_verdict",
 ]

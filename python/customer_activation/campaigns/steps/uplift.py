@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from customer_activation.campaigns.stats.uplift import uplift_ranking_metrics
+from customer_activation.campaigns import stats as cs
 from customer_activation.campaigns.steps.frames import OUTCOME, _typed
 from customer_activation.campaigns.steps.response import ResponseModel, fit_response_model
 from customer_activation.threads import single_threaded
 
-__all__ = ["UpliftModel", "fit_uplift_model", "uplift_metrics"]
+__all__ = ["UpliftModel", "fit_uplift_model", "training_rows", "uplift_metrics"]
 
 
 @dataclass
@@ -54,7 +54,9 @@ UPLIFT_METRIC_COLUMNS = (
 RANKINGS = ("uplift_model", "response_model", "random")
 
 
-def _rows(outcomes: pd.DataFrame, features: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
+def training_rows(outcomes: pd.DataFrame, features: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
+    """Contacts of both arms with a closed window, their contact-time features and campaign
+    attributes; the label column ``responded`` is the primary outcome."""
     rows = outcomes.loc[outcomes["is_window_complete"].astype(bool),
                         ["campaign_id", "customer_id", "arm", OUTCOME, "window_end_ts"]]
     rows = rows.drop_duplicates(["campaign_id", "customer_id"]).rename(columns={OUTCOME: "responded"})
@@ -75,7 +77,7 @@ def uplift_metrics(outcomes: pd.DataFrame, features: pd.DataFrame, campaigns: pd
     outcomes = outcomes.copy()
     outcomes["window_end_ts"] = pd.to_datetime(outcomes["window_end_ts"])
     contact_features = features.loc[features["feature_context"] == "contact"].drop(columns=["feature_context"])
-    data = _rows(outcomes, contact_features, campaigns)
+    data = training_rows(outcomes, contact_features, campaigns)
     data = data.merge(predictions[["campaign_id", "customer_id", "model_predicted_response"]],
                       on=["campaign_id", "customer_id"], how="left")
     closes = outcomes.groupby("campaign_id")["window_end_ts"].max()
@@ -99,7 +101,7 @@ def uplift_metrics(outcomes: pd.DataFrame, features: pd.DataFrame, campaigns: pd
                             else "no_prediction", "reason": "no model trained on earlier campaigns"
                             if ranking == "uplift_model" else "no out-of-time response prediction"})
                 continue
-            res = uplift_ranking_metrics(y, treated, scores[ranking], top_k)
+            res = cs.uplift_ranking_metrics(y, treated, scores[ranking], top_k)
             out.append({**base, "ranking": ranking, **{k: res[k] for k in (
                 "n", "n_treatment", "n_control", "auuc", "auuc_random", "qini_coefficient",
                 "uplift_top_k", "top_k", "reason")},
