@@ -24,14 +24,18 @@ def measurement_warning(row: pd.Series) -> str:
             "the numbers below compare the same outcome in both arms.</p>")
 
 
+def _pts(x) -> str:
+    return f"{100 * float(x):+.2f} points" if _isnum(x) else "–"
+
+
 def _sentence(row: pd.Series) -> str:
     cur = row.get("currency")
     outcome = OUTCOME_WORDS.get(row.get("outcome_source"), "the outcome")
     parts = []
     if _isnum(row.get("uplift")):
         parts.append(f"Customers with {outcome} in the window: {pct(row['response_rate_treatment'])} treated vs "
-                     f"{pct(row['response_rate_control'])} control, uplift {pct(row['uplift'], 2)} "
-                     f"{ci(row['uplift_ci_low'], row['uplift_ci_high'], lambda v: pct(v, 2))}.")
+                     f"{pct(row['response_rate_control'])} control, uplift {_pts(row['uplift'])} "
+                     f"{ci(row['uplift_ci_low'], row['uplift_ci_high'], _pts)}.")
     if _isnum(row.get("incremental_revenue")):
         parts.append(f"Incremental order revenue {money(row['incremental_revenue'], cur)} "
                      f"{ci(row['incremental_revenue_ci_low'], row['incremental_revenue_ci_high'], lambda v: money(v, cur))} "
