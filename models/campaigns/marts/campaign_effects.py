@@ -1,7 +1,7 @@
 """Treatment - control effects on the before/after metrics per campaign: post-window mean
 difference, difference-in-differences, CUPED, quantile shifts, each with a confidence
 interval (customer_activation.campaigns.steps.effects.campaign_effects)."""
-from customer_activation.campaigns.steps.effects import campaign_effects
+from customer_activation.campaigns.steps import campaign_effects
 from customer_activation.io.model_io import model_settings, to_frame
 
 

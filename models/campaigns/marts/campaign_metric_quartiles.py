@@ -1,6 +1,6 @@
 """n, mean, Q1, median, Q3 (and the same among non-zero values) per campaign x arm x metric x
 period of the before/after metrics (customer_activation.campaigns.steps.effects.metric_quartiles)."""
-from customer_activation.campaigns.steps.effects import metric_quartiles
+from customer_activation.campaigns.steps import metric_quartiles
 from customer_activation.io.model_io import to_frame
 
 

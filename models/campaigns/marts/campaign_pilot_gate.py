@@ -2,7 +2,7 @@
 interval) against the mean predicted response of the same customers; pass / fail /
 insufficient_sample or why there is no decision, the pilot's incremental effect, and a
 recommended pilot size (customer_activation.campaigns.steps.gates.pilot_gates)."""
-from customer_activation.campaigns.steps.gates import pilot_gates
+from customer_activation.campaigns.steps import pilot_gates
 from customer_activation.io.model_io import model_settings, to_frame
 
 

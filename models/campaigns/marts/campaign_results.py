@@ -1,7 +1,7 @@
 """Per observed campaign: the primary outcome per arm (seed campaign_outcome_definitions), uplift, incremental responders, incremental
 revenue, cost and ROI, each with a confidence interval
 (customer_activation.campaigns.steps.results.campaign_results)."""
-from customer_activation.campaigns.steps.results import campaign_results
+from customer_activation.campaigns.steps import campaign_results
 from customer_activation.io.model_io import model_settings, to_frame
 
 

@@ -1,7 +1,7 @@
 """Uplift per campaign x segment at the campaign start (RFM segment, lifecycle stage), with
 Benjamini-Hochberg and Holm adjusted p-values per campaign x dimension
 (customer_activation.campaigns.steps.effects.segment_effects)."""
-from customer_activation.campaigns.steps.effects import segment_effects
+from customer_activation.campaigns.steps import segment_effects
 from customer_activation.io.model_io import model_settings, to_frame
 
 

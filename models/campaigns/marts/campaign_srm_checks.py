@@ -1,7 +1,7 @@
 """Sample-ratio-mismatch checks per observed campaign: chi-square of the arm (and, for planned
 campaigns, phase) counts against the planned split, flagged at p < var campaign_srm_alpha
 (customer_activation.campaigns.steps.gates.srm_checks)."""
-from customer_activation.campaigns.steps.gates import srm_checks
+from customer_activation.campaigns.steps import srm_checks
 from customer_activation.io.model_io import model_settings, to_frame
 
 

@@ -2,7 +2,7 @@
 campaigns closed before each start) and its Qini / AUUC / uplift at top k% per campaign, against
 ranking by the response model and random targeting
 (customer_activation.campaigns.steps.uplift.uplift_metrics)."""
-from customer_activation.campaigns.steps.uplift import uplift_metrics
+from customer_activation.campaigns.steps import uplift_metrics
 from customer_activation.io.model_io import model_settings, to_frame
 
 

@@ -3,7 +3,7 @@ response model trained on all the feedback so far (every treated contact with a 
 window), applied with the plan's objective, channel and response window
 (customer_activation.campaigns.steps.response.response_scores), and the predicted uplift;
 campaign_assignments ranks by ranking_score (var campaign_audience_ranking: response or uplift)."""
-from customer_activation.campaigns.steps.response import response_scores
+from customer_activation.campaigns.steps import response_scores
 from customer_activation.io.model_io import model_settings, to_frame
 
 
