@@ -155,3 +155,16 @@ def test_label_model_settings_are_named_as_their_vars_and_default_nowhere_else()
     settings_fields = [f for f in dataclasses.fields(LabelModelSettings) if f.name != "max_iter"]
     assert {f.name for f in settings_fields} <= set(NAMES)
     assert all(f.default is dataclasses.MISSING for f in settings_fields)
+
+
+def test_every_python_model_imports_model_io_first():
+    """dbt runs Python models in threads; the first import of the learning modules must happen
+    under model_io's import lock, or two threads importing campaigns.steps at once deadlock
+    (_DeadlockError). isort would sort campaigns before io: wrappers keep `# isort: split`."""
+    root = Path(__file__).resolve().parents[2]
+    late = []
+    for path in sorted((root / "models").rglob("*.py")):
+        imports = [line for line in path.read_text().splitlines() if line.startswith(("from customer_activation", "import customer_activation"))]
+        if imports and "io.model_io" not in imports[0]:
+            late.append(f"{path.relative_to(root)}: first import is {imports[0]!r}")
+    assert not late, "Python models must import customer_activation.io.model_io first:\n" + "\n".join(late)

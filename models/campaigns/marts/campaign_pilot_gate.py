@@ -2,8 +2,11 @@
 interval) against the mean predicted response of the same customers; pass / fail /
 insufficient_sample or why there is no decision, the pilot's incremental effect, and a
 recommended pilot size (customer_activation.campaigns.steps.gates.pilot_gates)."""
-from customer_activation.campaigns.steps import pilot_gates
+# model_io first: it imports the learning libraries once, under its import lock (see its docstring)
 from customer_activation.io.model_io import model_settings, to_frame
+
+# isort: split
+from customer_activation.campaigns.steps import pilot_gates
 
 
 def model(dbt, session):

@@ -2,8 +2,11 @@
 campaign is trained only on campaigns whose response windows had closed before it started
 (customer_activation.campaigns.steps.response.response_predictions). Feeds the pilot gate where a
 contact has no predicted_response. Settings: vars campaign_response_model_* (see _campaigns.yml)."""
-from customer_activation.campaigns.steps import response_predictions
+# model_io first: it imports the learning libraries once, under its import lock (see its docstring)
 from customer_activation.io.model_io import model_settings, to_frame
+
+# isort: split
+from customer_activation.campaigns.steps import response_predictions
 
 
 def model(dbt, session):

@@ -1,8 +1,11 @@
 """Uplift per campaign x segment at the campaign start (RFM segment, lifecycle stage), with
 Benjamini-Hochberg and Holm adjusted p-values per campaign x dimension
 (customer_activation.campaigns.steps.effects.segment_effects)."""
-from customer_activation.campaigns.steps import segment_effects
+# model_io first: it imports the learning libraries once, under its import lock (see its docstring)
 from customer_activation.io.model_io import model_settings, to_frame
+
+# isort: split
+from customer_activation.campaigns.steps import segment_effects
 
 
 def model(dbt, session):

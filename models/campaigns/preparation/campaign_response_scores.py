@@ -3,8 +3,11 @@ response model trained on all the feedback so far (every treated contact with a 
 window), applied with the plan's objective, channel and response window
 (customer_activation.campaigns.steps.response.response_scores), and the predicted uplift;
 campaign_assignments ranks by ranking_score (var campaign_audience_ranking: response or uplift)."""
-from customer_activation.campaigns.steps import response_scores
+# model_io first: it imports the learning libraries once, under its import lock (see its docstring)
 from customer_activation.io.model_io import model_settings, to_frame
+
+# isort: split
+from customer_activation.campaigns.steps import response_scores
 
 
 def model(dbt, session):
