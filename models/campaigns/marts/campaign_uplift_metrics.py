@@ -2,8 +2,11 @@
 campaigns closed before each start) and its Qini / AUUC / uplift at top k% per campaign, against
 ranking by the response model and random targeting
 (customer_activation.campaigns.steps.uplift.uplift_metrics)."""
-from customer_activation.campaigns.steps import uplift_metrics
+# model_io first: it imports the learning libraries once, under its import lock (see its docstring)
 from customer_activation.io.model_io import model_settings, to_frame
+
+# isort: split
+from customer_activation.campaigns.steps import uplift_metrics
 
 
 def model(dbt, session):
