@@ -44,6 +44,9 @@ def synthetic_outcomes(campaign_id: str, n: int, p_control: float, uplift: float
     outcomes = pd.DataFrame({
         "campaign_id": campaign_id, "customer_id": ids, "arm": arm, "phase": phase,
         "responded": responded, "response_revenue": revenue,
+        # the primary outcome measured in both arms: here every response is a completed order
+        "converted": responded, "n_orders": responded, "order_revenue": revenue,
+        "outcome_source": "orders",
         "predicted_response": p if predicted is None else predicted,
         "window_end_ts": start_ts + pd.Timedelta(days=40), "is_window_complete": True,
     })

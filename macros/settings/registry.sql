@@ -779,6 +779,24 @@
   max: 3650
   default: 30
   doc: 'The window of the frequency cap: contacts on or after as_of_date - (this - 1) days count, with every planned assignment.'
+- name: campaign_uplift_top_k
+  group: campaigns
+  type: number
+  min: 0.01
+  max: 1
+  default: 0.2
+  doc: 'The top share of a ranking whose uplift campaign_uplift_metrics reports (uplift at top k).'
+- name: campaign_audience_ranking
+  group: campaigns
+  type: choice
+  choices: [response, uplift]
+  default: response
+  doc: 'What ranks the next audience (campaign_assignments): the response model''s P(outcome | treated), or the uplift model''s P(outcome | treated) - P(outcome | control) (falls back to response without an uplift model).'
+- name: campaign_currency
+  group: campaigns
+  type: text
+  default: "EUR"
+  doc: 'The currency of order revenue and costs, shown with every amount of campaign_summary and the report.'
 {%- endset -%}
 {{ return(fromyaml(registry_yaml)) }}
 {% endmacro %}

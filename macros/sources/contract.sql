@@ -66,6 +66,7 @@
       {'name': 'cost_per_contact', 'type': 'money'},
       {'name': 'fixed_cost', 'type': 'money'},
       {'name': 'response_window_days', 'type': 'int'},
+      {'name': 'experiment_id', 'type': 'text'},
   ]},
   'campaign_contacts': {'required': false, 'columns': [
       {'name': 'campaign_id', 'type': 'text', 'required': true},

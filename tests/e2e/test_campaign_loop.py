@@ -290,9 +290,16 @@ def test_history_keeps_each_refresh_and_degenerate_campaigns_get_statuses(demo_b
         for r in pilot.itertuples()])
     treated = pilot.loc[pilot["arm"] == "treatment"]
     n_respond = round(treated["predicted_response"].sum())
+    # a winback's outcome is a completed order in the window (seed campaign_outcome_definitions):
+    # the responders order, and the ESP's export lists their purchases
+    responders = treated["customer_id"].iloc[:n_respond]
+    _append_csv(data / "orders.csv", [
+        {"order_id": f"O_CMP07_{i}", "customer_id": cid, "order_ts": "2026-05-06 12:00:00",
+         "order_amount": "80.00", "discount_amount": "", "status": "completed", "channel": "web"}
+        for i, cid in enumerate(responders)])
     _append_csv(data / "campaign_responses.csv", [
         {"campaign_id": "CMP07", "customer_id": cid, "responded_at": "2026-05-06 12:00:00",
-         "response_type": "purchase", "revenue": "80.00"} for cid in treated["customer_id"].iloc[:n_respond]])
+         "response_type": "purchase", "revenue": "80.00"} for cid in responders])
 
     # the late order is dated weeks back, before the default incremental lookback: one run with
     # a larger lookback stages it (docs/refresh.md)

@@ -18,6 +18,10 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
+RAW_COLUMNS = ("response_rate", "incremental_revenue", "roi_ci", "gate_status", "n_first", "n_second",
+               "check_name", "planned_share", "nz_median", "n_nonzero", "predicted_response",
+               "verdict_reason", "measurement_status", "result_status", "scale_up", "baseline_source",
+               "pilot_control_rate", "insufficient_sample", "too_few_rows")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +45,10 @@ def test_report_is_self_contained_and_complete(report_dir, demo_build):
         assert f'id="{cid}"' in text
         assert (report_dir / f"campaign_{cid}.html").exists()
     assert text.count('class="boxplot"') == 4 * 6  # 4 plots for each analysed campaign
-    assert ">fail</span>" in text and ">pass</span>" in text and ">planned</span>" in text
+    # statuses in words: "pass" reads as the pilot did not contradict the prediction
+    assert 'data-status="fail">pilot contradicted the prediction</span>' in text
+    assert 'data-status="pass">pilot did not contradict the prediction</span>' in text
+    assert ">planned</span>" in text and ">pass</span>" not in text
     assert "Recorded override" in text  # CMP04 rolled out despite its gate
 
 
@@ -87,8 +94,23 @@ def test_report_renders_in_headless_chromium(report_dir, tmp_path):
             page.goto((report_dir / "campaign_report.html").as_uri(), wait_until="load")
             assert page.title().startswith("Campaign report")
             assert page.locator("h1").inner_text() == "Campaign report"
+            # the verdicts come first, one per observed campaign, in words
+            verdicts = page.locator("#verdicts ~ div.verdict")
+            assert verdicts.count() == 6
+            assert page.locator("#verdicts").bounding_box()["y"] < page.locator("#summary").bounding_box()["y"]
+            for i in range(verdicts.count()):
+                assert verdicts.nth(i).locator(".badge").inner_text() in ("scale up", "stop", "inconclusive")
+                assert "ROI" in verdicts.nth(i).inner_text() and "%" in verdicts.nth(i).inner_text()
+            # the analyst tables are collapsed until opened
             plots = page.locator("svg.boxplot")
             assert plots.count() == 24
+            assert not plots.first.is_visible()
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert plots.first.is_visible()
+            # no raw column name of the campaign tables reaches the page
+            visible = page.locator("body").inner_text()
+            for name in RAW_COLUMNS:
+                assert name not in visible, name
             for i in (0, plots.count() - 1):
                 box = plots.nth(i).bounding_box()
                 assert box and box["width"] > 300 and box["height"] > 200
@@ -96,7 +118,7 @@ def test_report_renders_in_headless_chromium(report_dir, tmp_path):
             cmp04 = page.locator("#CMP04")
             cmp04.scroll_into_view_if_needed()
             gate_text = page.locator("h2#CMP04 + p + div.card").inner_text()
-            assert "Pilot gate" in gate_text and "fail" in gate_text
+            assert "Pilot gate" in gate_text and "contradicted the prediction" in gate_text
             shot = tmp_path / "campaign_report.png"
             page.screenshot(path=str(shot), full_page=False)
             assert shot.stat().st_size > 20_000

@@ -1,8 +1,9 @@
 {#- One row per planned campaign (seed campaign_plans) and selected audience member: the
     contact list to send, with the pilot / rollout phase and the treatment / control arm.
     Selection: the plan's audience without the suppressed members (opted out of the channel,
-    over the frequency cap: campaign_audience_eligibility) ranked by the response model's predicted response
-    (campaign_response_scores; then the audience's source score, then customer_id), the top
+    over the frequency cap: campaign_audience_eligibility) ranked by ranking_score
+    (campaign_response_scores: the response model's P(outcome | treated), or the uplift when
+    var campaign_audience_ranking is uplift; then the audience's source score, then customer_id), the top
     max_contacts (all when empty). Assignment is deterministic: u_phase and u_arm are two
     independent uniform numbers from the MD5 of campaign_id:customer_id (macro
     hash_unit_interval), phase = pilot when u_phase < pilot share, arm = control when
@@ -27,7 +28,7 @@ ranked as (
         plans.max_contacts,
         cast(row_number() over (
             partition by plans.campaign_id
-            order by coalesce(scores.predicted_response, -1) desc,
+            order by coalesce(scores.ranking_score, -2) desc,
                      coalesce(members.source_score, -1) desc,
                      members.customer_id) as {{ dbt.type_bigint() }}) as audience_rank,
         {{ hash_unit_interval(dbt.concat(['plans.campaign_id', "':'", 'members.customer_id']), 0) }} as u_phase,

@@ -10,7 +10,10 @@
     - metrics per window: orders (completed), revenue (their net amount), active (1 when at
       least one); days_to_first_order: days from anchor_ts to the first completed order in the
       post window (null when none).
-    - segments at the start (rfm_segment, lifecycle_stage) from campaign_customer_features. -#}
+    - segments at the start (rfm_segment, lifecycle_stage) from campaign_customer_features.
+    - pre-campaign covariates of the regression adjustment (campaign_effects, estimator
+      regression_adjusted): spend, frequency, recency, tenure and whether the customer ever
+      bought, all strictly before the start (campaign_customer_features). -#}
 {%- set pre_days = setting('campaign_pre_window_days') -%}
 
 with features as (
@@ -85,6 +88,11 @@ select
     cast({{ dbt.datediff('bounded.anchor_ts', 'order_metrics.first_post_order_ts', 'day') }} as {{ dbt.type_bigint() }}) as post_days_to_first_order,
     features.rfm_segment as rfm_segment_at_start,
     features.lifecycle_stage as lifecycle_stage_at_start,
+    features.monetary as covariate_monetary,
+    features.frequency as covariate_frequency,
+    features.recency_days as covariate_recency_days,
+    features.tenure_days as covariate_tenure_days,
+    features.has_completed_order as covariate_has_completed_order,
     bounded.as_of_date
 from bounded
 left join order_metrics

@@ -5,7 +5,7 @@ interval (customer_activation.campaigns.steps.effects.campaign_effects)."""
 from customer_activation.io.model_io import model_settings, to_frame
 
 # isort: split
-from customer_activation.campaigns.steps.effects import campaign_effects
+from customer_activation.campaigns.steps import campaign_effects
 
 
 def model(dbt, session):

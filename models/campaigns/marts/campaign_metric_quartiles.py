@@ -4,7 +4,7 @@ period of the before/after metrics (customer_activation.campaigns.steps.effects.
 from customer_activation.io.model_io import to_frame
 
 # isort: split
-from customer_activation.campaigns.steps.effects import metric_quartiles
+from customer_activation.campaigns.steps import metric_quartiles
 
 
 def model(dbt, session):

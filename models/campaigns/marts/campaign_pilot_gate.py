@@ -6,7 +6,7 @@ recommended pilot size (customer_activation.campaigns.steps.gates.pilot_gates)."
 from customer_activation.io.model_io import model_settings, to_frame
 
 # isort: split
-from customer_activation.campaigns.steps.gates import pilot_gates
+from customer_activation.campaigns.steps import pilot_gates
 
 
 def model(dbt, session):

@@ -6,7 +6,7 @@ contact has no predicted_response. Settings: vars campaign_response_model_* (see
 from customer_activation.io.model_io import model_settings, to_frame
 
 # isort: split
-from customer_activation.campaigns.steps.response import response_predictions
+from customer_activation.campaigns.steps import response_predictions
 
 
 def model(dbt, session):

@@ -5,7 +5,7 @@ Benjamini-Hochberg and Holm adjusted p-values per campaign x dimension
 from customer_activation.io.model_io import model_settings, to_frame
 
 # isort: split
-from customer_activation.campaigns.steps.effects import segment_effects
+from customer_activation.campaigns.steps import segment_effects
 
 
 def model(dbt, session):

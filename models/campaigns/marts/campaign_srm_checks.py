@@ -5,13 +5,13 @@ campaigns, phase) counts against the planned split, flagged at p < var campaign_
 from customer_activation.io.model_io import model_settings, to_frame
 
 # isort: split
-from customer_activation.campaigns.steps.gates import srm_checks
+from customer_activation.campaigns.steps import srm_checks
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = model_settings(dbt.config.get("settings"))
     return srm_checks(
-        to_frame(dbt.ref("campaign_contact_outcomes"), None, ["campaign_id", "customer_id", "arm", "phase"]),
+        to_frame(dbt.ref("campaign_contact_outcomes"), None, ["campaign_id", "customer_id", "arm", "phase", "experiment_id"]),
         to_frame(dbt.ref("campaign_definitions"), "not is_planned_only"),
         alpha=settings["campaign_srm_alpha"])

@@ -3,7 +3,11 @@
     confidence intervals, cost and ROI. Details: campaign_pilot_gate, campaign_results,
     campaign_srm_checks, campaign_effects, campaign_segment_effects.
     campaign_status: planned (not in the data yet: see campaign_assignments), no_contacts,
-    window_open (some response windows have not closed at as_of_date), complete. -#}
+    window_open (some response windows have not closed at as_of_date), complete.
+    Every rate, uplift and revenue is the campaign's primary outcome (seed
+    campaign_outcome_definitions) and its order revenue, measured the same way in both arms;
+    verdict (scale_up / stop / inconclusive) and n_per_arm_to_decide come from
+    campaign_results, roi_pct is roi x 100 and currency var campaign_currency. -#}
 with outcomes as (
     select
         campaign_id,
@@ -59,6 +63,7 @@ select
     definitions.start_date,
     definitions.response_window_days,
     definitions.audience_name,
+    definitions.experiment_id,
     definitions.is_planned_only,
     case
         when definitions.is_planned_only then 'planned'
@@ -88,6 +93,11 @@ select
     gate.recommended_n_total as recommended_pilot_size,
     overrides.reason as gate_override_reason,
     overrides.approved_by as gate_override_approved_by,
+    results.verdict,
+    results.verdict_reason,
+    results.n_per_arm_to_decide,
+    results.outcome_source,
+    results.measurement_status,
     results.result_status,
     results.result_reason,
     results.response_rate_treatment,
@@ -107,6 +117,14 @@ select
     results.roi,
     results.roi_ci_low,
     results.roi_ci_high,
+    results.roi * 100 as roi_pct,
+    results.roi_ci_low * 100 as roi_pct_ci_low,
+    results.roi_ci_high * 100 as roi_pct_ci_high,
+    '{{ setting('campaign_currency') }}' as currency,
+    results.response_record_rate_treatment,
+    results.response_record_rate_control,
+    results.response_revenue_per_contact_treatment,
+    results.response_revenue_per_contact_control,
     as_of.as_of_date
 from {{ ref('campaign_definitions') }} as definitions
 cross join as_of

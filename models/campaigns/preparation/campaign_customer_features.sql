@@ -40,6 +40,11 @@ contacts as (
     select campaign_id, customer_id from {{ ref('stg_campaign_contacts') }}
 ),
 
+-- every compared contact, with an experiment's shared control under each of its campaigns
+compared_contacts as (
+    select campaign_id, customer_id from {{ ref('campaign_contact_outcomes') }}
+),
+
 responses as (
     select customer_id, responded_at from {{ ref('stg_campaign_responses') }}
 ),
@@ -50,13 +55,13 @@ segments as (
 
 anchors as (
     select
-        {{ dbt.concat(["'contact|'", 'contacts.campaign_id', "'|'", 'contacts.customer_id']) }} as anchor_id,
+        {{ dbt.concat(["'contact|'", 'compared_contacts.campaign_id', "'|'", 'compared_contacts.customer_id']) }} as anchor_id,
         cast('contact' as {{ dbt.type_string() }}) as feature_context,
-        contacts.campaign_id,
-        contacts.customer_id,
+        compared_contacts.campaign_id,
+        compared_contacts.customer_id,
         cast(campaigns.start_date as timestamp) as feature_end_ts
-    from contacts
-    inner join campaigns on contacts.campaign_id = campaigns.campaign_id
+    from compared_contacts
+    inner join campaigns on compared_contacts.campaign_id = campaigns.campaign_id
     union all
     select
         {{ dbt.concat(["'scoring||'", 'customers.customer_id']) }} as anchor_id,

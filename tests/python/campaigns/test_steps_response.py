@@ -17,7 +17,7 @@ from scipy import stats
 
 fit_response_model = with_registry_defaults(response.fit_response_model, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed")
 response_predictions = with_registry_defaults(response.response_predictions, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed")
-response_scores = with_registry_defaults(response.response_scores, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed")
+response_scores = with_registry_defaults(response.response_scores, C="campaign_response_model_c", min_rows="campaign_response_model_min_rows", random_state="random_seed", ranking="campaign_audience_ranking")
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +100,13 @@ def test_response_scores_for_a_plan(two_campaigns):
     assert stats.spearmanr(merged["predicted_response"], merged["recency_days"])[0] < -0.5
     none = response_scores(members.iloc[:0], plans.iloc[:0], outcomes, features, campaigns)
     assert none.empty and list(none.columns) == list(response.SCORE_COLUMNS)
+    # the default ranks by response; campaign_audience_ranking = uplift ranks by the uplift model
+    assert (scores["ranked_by"] == "response").all()
+    assert (scores["ranking_score"] == scores["predicted_response"]).all()
+    by_uplift = response_scores(members, plans, outcomes, pd.concat([features, scoring]), campaigns,
+                                ranking="uplift")
+    assert (by_uplift["ranked_by"] == "uplift").all()
+    assert by_uplift["predicted_uplift"].notna().all()
+    assert (by_uplift["ranking_score"] == by_uplift["predicted_uplift"]).all()
+    with pytest.raises(ValueError, match="ranking"):
+        response_scores(members, plans, outcomes, features, campaigns, ranking="loudest")

@@ -17,7 +17,7 @@ from customer_activation.campaigns.steps import effects, frames, results
 from registry_defaults import with_registry_defaults
 from scipy import stats
 
-campaign_results = with_registry_defaults(results.campaign_results, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed")
+campaign_results = with_registry_defaults(results.campaign_results, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed", power="campaign_power")
 campaign_effects = with_registry_defaults(effects.campaign_effects, confidence="campaign_confidence", n_boot="campaign_n_boot", random_state="random_seed", bootstrap_max_n="campaign_bootstrap_max_n")
 segment_effects = with_registry_defaults(effects.segment_effects, confidence="campaign_confidence", min_n="campaign_segment_min_n")
 
@@ -135,7 +135,7 @@ def test_effects_match_scipy_and_numpy():
     assert nz["estimate"] == pytest.approx(np.median(tt[tt > 0]) - np.median(cc[cc > 0]))
     assert "descriptive" in nz["reason"]
     # active is 0/1: only mean estimators; days only quantile shifts
-    assert set(eff.loc["active"].index) == {"post_mean_difference", "diff_in_diff", "cuped"}
+    assert set(eff.loc["active"].index) == {"post_mean_difference", "diff_in_diff", "cuped", "regression_adjusted"}
     assert set(eff.loc["days_to_first_order"].index) == {"median_shift", "q3_shift"}
 
 

@@ -14,6 +14,27 @@ GATE_COLOURS = {
     "pass": "#1a7f37", "fail": "#cf222e", "insufficient_sample": "#9a6700",
     "no_pilot": "#6e7781", "no_contacts": "#6e7781", "pilot_window_open": "#9a6700",
     "no_prediction": "#9a6700", "planned": "#0969da",
+    "scale_up": "#1a7f37", "stop": "#cf222e", "inconclusive": "#9a6700",
+    "asymmetric_measurement": "#cf222e", "missing_arm": "#9a6700", "window_open": "#9a6700",
+}
+# What a status means, in words: the page never shows a raw code.
+STATUS_LABELS = {
+    "pass": "pilot did not contradict the prediction",
+    "fail": "pilot contradicted the prediction",
+    "insufficient_sample": "too few pilot customers to judge",
+    "no_pilot": "no pilot",
+    "no_contacts": "no contacts",
+    "pilot_window_open": "pilot window still open",
+    "no_prediction": "no prediction to compare",
+    "planned": "planned",
+    "scale_up": "scale up",
+    "stop": "stop",
+    "inconclusive": "inconclusive",
+    "ok": "measured",
+    "window_open": "window still open",
+    "missing_arm": "an arm is missing",
+    "asymmetric_measurement": "arms not measured the same way",
+    "complete": "complete",
 }
 ARM_COLOURS = {"treatment": "#0969da", "control": "#8c959f"}
 
@@ -32,6 +53,10 @@ th{background:#f6f8fa} td.l,th.l{text-align:left}
 .grid{display:flex;flex-wrap:wrap;gap:16px} .warn{color:#cf222e;font-weight:600}
 svg text{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif}
 nav a{margin-right:12px}
+details{margin:8px 0} summary{cursor:pointer;font-weight:600;color:#0969da}
+.verdict{display:flex;gap:16px;align-items:baseline;border-left:6px solid #6e7781;padding:8px 14px;margin:8px 0;background:#f6f8fa}
+.verdict.scale_up{border-color:#1a7f37} .verdict.stop{border-color:#cf222e} .verdict.inconclusive{border-color:#9a6700}
+.verdict b.v{font-size:18px;min-width:130px}
 """
 
 
@@ -70,10 +95,16 @@ def esc(x: Any) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else html.escape(str(x))
 
 
+def label(status: Any) -> str:
+    """A status code in words (unknown codes with their underscores turned into spaces)."""
+    text = esc(status)
+    return STATUS_LABELS.get(text, text.replace("_", " ")) if text else "none"
+
+
 def badge(status: Any) -> str:
-    status = esc(status) or "none"
-    colour = GATE_COLOURS.get(status, "#6e7781")
-    return f'<span class="badge" style="background:{colour}">{status}</span>'
+    code = esc(status) or "none"
+    colour = GATE_COLOURS.get(code, "#6e7781")
+    return f'<span class="badge" style="background:{colour}" data-status="{code}">{label(code)}</span>'
 
 
 def table(frame: pd.DataFrame, formats: dict[str, Any] | None = None, left: Sequence[str] = ()) -> str:
@@ -88,6 +119,14 @@ def table(frame: pd.DataFrame, formats: dict[str, Any] | None = None, left: Sequ
             cells.append(f'<td class="{"l" if c in left else ""}">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def money(x: Any, currency: Any) -> str:
+    return f"{esc(currency)} {num(x)}".strip() if _isnum(x) else "–"
+
+
+def signed_pct(x: Any, digits: int = 0) -> str:
+    return f"{100 * float(x):+,.{digits}f} %" if _isnum(x) else "–"
 
 
 def pval(x: Any) -> str:

@@ -2,7 +2,7 @@
 
     python -m customer_activation.campaigns.report --db customer_activation.duckdb --out reports/
 
-writes ``reports/campaign_report.html`` (every campaign: the summary table, then per campaign
+writes ``reports/campaign_report.html`` (every campaign: a verdict per campaign, the summary table, then per campaign
 the pilot gate, the effect table, box plots of the before/after metrics by arm, quartiles,
 the per-segment breakdown and the SRM checks; then the response model's out-of-time checks
 and the planned campaigns) and, with ``--per-campaign``, one ``campaign_<id>.html`` each.
@@ -22,8 +22,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from customer_activation.campaigns.report.cards import campaign_section, response_model_section, summary_section
+from customer_activation.campaigns.report.cards import campaign_section, response_model_section, summary_section, uplift_section
 from customer_activation.campaigns.report.html import CSS, esc
+from customer_activation.campaigns.report.verdicts import verdict_section
 
 SCHEMA = "campaigns"
 
@@ -45,7 +46,10 @@ def load(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     if missing:
         raise SystemExit(f"the database has no {SCHEMA}.{missing[0]} (and {len(missing) - 1} more): "
                          "run the dbt build first")
-    return {t: con.execute(f"select * from {SCHEMA}.{t}").df() for t in tables}
+    data = {t: con.execute(f"select * from {SCHEMA}.{t}").df() for t in tables}
+    if "campaign_uplift_metrics" in present:
+        data["campaign_uplift_metrics"] = con.execute(f"select * from {SCHEMA}.campaign_uplift_metrics").df()
+    return data
 
 
 def render(data: dict[str, pd.DataFrame], campaign_ids: Sequence[str] | None = None) -> str:
@@ -57,11 +61,13 @@ def render(data: dict[str, pd.DataFrame], campaign_ids: Sequence[str] | None = N
     body = [f"<h1>Campaign report</h1><p class='muted'>Data as of {esc(as_of)} · {len(ids)} campaign(s) · "
             "every interval is 95% · built from the dbt campaigns schema</p>",
             f"<nav>{nav}</nav>"]
+    body.append(verdict_section(summary.loc[summary["campaign_id"].isin(ids)]))
     if campaign_ids is None:
         body.append(summary_section(data))
     body.extend(campaign_section(c, data) for c in ids)
     if campaign_ids is None:
         body.append(response_model_section(data))
+        body.append(uplift_section(data))
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>Campaign report {esc(as_of)}</title><style>{CSS}</style></head><body>"

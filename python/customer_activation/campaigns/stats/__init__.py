@@ -9,7 +9,7 @@ as thin wrappers (through :mod:`customer_activation.campaigns.steps`).
 Modules: ``srm`` (sample ratio mismatch), ``pilot`` (proportions, the pilot gate and pilot
 size), ``quartiles`` (quartiles and quantile shifts), ``effects`` (Welch, difference-in-
 differences), ``cuped``, ``incremental`` (incremental response, revenue, ROI), ``multiple``
-(multiple-testing corrections), ``compare`` (every arm comparison of a metric), ``common``.
+(multiple-testing corrections), ``verdict`` (asymmetric measurement, the verdict), ``compare`` (every arm comparison of a metric), ``common``.
 
 Conventions shared by every function
 ------------------------------------
@@ -30,7 +30,7 @@ Conventions shared by every function
 """
 
 from customer_activation.campaigns.stats.compare import COMPARE_ARMS_COLUMNS, compare_arms
-from customer_activation.campaigns.stats.cuped import cuped_effect
+from customer_activation.campaigns.stats.cuped import cuped_effect, regression_adjusted_effect
 from customer_activation.campaigns.stats.effects import diff_in_diff, welch_ttest
 from customer_activation.campaigns.stats.incremental import incremental_summary
 from customer_activation.campaigns.stats.multiple import benjamini_hochberg, holm
@@ -42,6 +42,8 @@ from customer_activation.campaigns.stats.quartiles import (
     quartile_summary,
 )
 from customer_activation.campaigns.stats.srm import srm_check
+from customer_activation.campaigns.stats.uplift import qini_curve, uplift_ranking_metrics
+from customer_activation.campaigns.stats.verdict import campaign_verdict, measurement_check
 
 __all__ = [
     "srm_check",
@@ -54,10 +56,15 @@ __all__ = [
     "welch_ttest",
     "diff_in_diff",
     "cuped_effect",
+    "regression_adjusted_effect",
     "incremental_summary",
     "benjamini_hochberg",
     "holm",
     "compare_arms",
     "COMPARE_ARMS_COLUMNS",
     "QUARTILE_KEYS",
+    "measurement_check",
+    "qini_curve",
+    "uplift_ranking_metrics",
+    "campaign_verdict",
 ]

@@ -40,6 +40,7 @@ from customer_activation.campaigns.steps.response import (
     response_scores,
 )
 from customer_activation.campaigns.steps.results import campaign_results
+from customer_activation.campaigns.steps.uplift import UpliftModel, fit_uplift_model, uplift_metrics
 
 __all__ = [
     "RESPONSE_FEATURES",
@@ -54,4 +55,7 @@ __all__ = [
     "campaign_effects",
     "segment_effects",
     "box_stats",
+    "UpliftModel",
+    "fit_uplift_model",
+    "uplift_metrics",
 ]

@@ -11,7 +11,7 @@ import pandas as pd
 from customer_activation.campaigns import stats as cs
 from customer_activation.campaigns.stats.common import _join_reasons
 from customer_activation.campaigns.stats.pilot import _newcombe_difference
-from customer_activation.campaigns.steps.frames import NAN, _typed
+from customer_activation.campaigns.steps.frames import NAN, OUTCOME, _typed
 from customer_activation.campaigns.steps.results import _fisher_p
 from customer_activation.threads import single_threaded
 
@@ -30,6 +30,12 @@ __all__ = [
 METRICS = {"orders": True, "revenue": True, "active": True, "days_to_first_order": False}
 #: Metrics that are 0/1: their effect is the difference of means (quantile shifts say nothing).
 BINARY_METRICS = ("active",)
+
+
+def _covs(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    if not cols:
+        return np.zeros((len(frame), 0))
+    return np.column_stack([pd.to_numeric(frame[col], errors="coerce").to_numpy(float) for col in cols])
 
 
 def _long_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -63,8 +69,11 @@ EFFECT_COLUMNS = (
 )
 
 #: Estimators of campaign_effects, in display order.
-ESTIMATORS = ("post_mean_difference", "diff_in_diff", "cuped", "median_shift", "q3_shift",
-              "nonzero_median_shift")
+ESTIMATORS = ("post_mean_difference", "diff_in_diff", "cuped", "regression_adjusted",
+              "median_shift", "q3_shift", "nonzero_median_shift")
+#: Pre-campaign covariates of the regression adjustment (campaign_customer_metrics).
+COVARIATES = ("covariate_monetary", "covariate_frequency", "covariate_recency_days",
+              "covariate_tenure_days", "covariate_has_completed_order")
 
 
 @single_threaded
@@ -75,6 +84,9 @@ def campaign_effects(metrics: pd.DataFrame, confidence: float, n_boot: int,
     * ``post_mean_difference``: difference of post-window means, Welch;
     * ``diff_in_diff``: mean (post - pre) change, treatment minus control, Welch;
     * ``cuped``: post-window difference adjusted with the pre-window metric (CUPED);
+    * ``regression_adjusted``: the same adjusted by pre-campaign covariates (``COVARIATES``:
+      spend, frequency, recency, tenure before the start), which helps when nobody was active
+      in the pre-window; ``variance_reduction`` reported;
     * ``median_shift`` / ``q3_shift``: difference of post-window quantiles, percentile bootstrap;
     * ``nonzero_median_shift``: the same among customers with a non-zero post value
       (descriptive: who buys is itself affected by the treatment).
@@ -118,6 +130,13 @@ def campaign_effects(metrics: pd.DataFrame, confidence: float, n_boot: int,
                     p_value=u["p_value"], n_treatment=u["n_t"], n_control=u["n_c"],
                     variance_reduction=u["variance_reduction"], ci_method="welch",
                     reason=u["reason"])))
+                cols = [col for col in COVARIATES if col in mine]
+                r = cs.regression_adjusted_effect(post_t, _covs(t, cols), post_c, _covs(c, cols), confidence)
+                ests.append(("regression_adjusted", dict(
+                    estimate=r["estimate"], ci_low=r["ci_low"], ci_high=r["ci_high"],
+                    p_value=r["p_value"], n_treatment=r["n_t"], n_control=r["n_c"],
+                    variance_reduction=r["variance_reduction"], ci_method="welch",
+                    reason=_join_reasons(f"{r['n_covariates']} pre-campaign covariates", r["reason"]))))
             for label, q, values_t, values_c in (
                 ("median_shift", 0.5, post_t, post_c),
                 ("q3_shift", 0.75, post_t, post_c),
@@ -199,7 +218,7 @@ def segment_effects(outcomes: pd.DataFrame, segments: pd.DataFrame,
                 part = mine.loc[keys == segment]
                 t = part.loc[part["arm"] == "treatment"]
                 c = part.loc[part["arm"] == "control"]
-                k_t, k_c = int(t["responded"].sum()), int(c["responded"].sum())
+                k_t, k_c = int(t[OUTCOME].sum()), int(c[OUTCOME].sum())
                 row = {"campaign_id": campaign_id, "dimension": dim, "segment": segment,
                        "n_treatment": len(t), "n_control": len(c), "responders_treatment": k_t,
                        "responders_control": k_c,

@@ -15,6 +15,11 @@ __all__ = [
 
 NAN = float("nan")
 
+# The primary outcome and the revenue of every result (campaign_contact_outcomes): defined once,
+# by the campaign's objective (seed campaign_outcome_definitions), the same way in both arms.
+OUTCOME = "converted"
+REVENUE = "order_revenue"
+
 
 # --------------------------------------------------------------------------------------
 # box plot numbers (the report)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from customer_activation.campaigns import stats as cs
 from customer_activation.campaigns.stats.common import _join_reasons
-from customer_activation.campaigns.steps.frames import NAN, _float, _typed
+from customer_activation.campaigns.steps.frames import NAN, OUTCOME, _float, _typed
 from customer_activation.threads import single_threaded
 
 __all__ = [
@@ -39,13 +39,29 @@ def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float) ->
     rollout has started (while only the pilot is loaded its share is 100% by design). ``n_first`` /
     ``n_second`` are treatment / control (or rollout / pilot). A campaign without contacts
     gets one row with a reason.
+
+    Campaigns with the same ``experiment_id`` share one control: their ``arm_all`` check is
+    the chi-square of the whole experiment (every treated campaign and the shared control,
+    each control customer once) against its planned shares, the control's
+    ``planned_control_share`` and the rest split equally among the treated campaigns
+    (``n_customers`` = the experiment's customers, ``n_first`` = this campaign's treated).
     """
     rows = []
+    experiments = _experiment_counts(outcomes, campaigns)
     for camp in campaigns.itertuples(index=False):
         if getattr(camp, "is_planned_only", False):
             continue
         mine = outcomes.loc[outcomes["campaign_id"] == camp.campaign_id]
         control_share = _float(camp.planned_control_share)
+        exp_id = getattr(camp, "experiment_id", None)
+        if isinstance(exp_id, str) and exp_id in experiments:
+            rows.append(_experiment_srm(camp.campaign_id, exp_id, experiments[exp_id],
+                                        control_share, alpha))
+            pilot_share = _float(getattr(camp, "planned_pilot_share", NAN))
+            if math.isfinite(pilot_share) and (mine["phase"] == "rollout").any():
+                rows.extend(_srm_rows(camp.campaign_id, [("phase", mine, "phase", "rollout", "pilot",
+                                                          pilot_share)], alpha))
+            continue
         checks = [("arm_all", mine, "arm", "treatment", "control", control_share)]
         for phase in ("pilot", "rollout"):
             part = mine.loc[mine["phase"] == phase]
@@ -54,28 +70,72 @@ def srm_checks(outcomes: pd.DataFrame, campaigns: pd.DataFrame, alpha: float) ->
         pilot_share = _float(getattr(camp, "planned_pilot_share", NAN))
         if math.isfinite(pilot_share) and (mine["phase"] == "rollout").any():
             checks.append(("phase", mine, "phase", "rollout", "pilot", pilot_share))
-        for name, part, col, first, second, share in checks:
-            n1 = int((part[col] == first).sum())
-            n2 = int((part[col] == second).sum())
-            row = {"campaign_id": camp.campaign_id, "check_name": name, "n_customers": n1 + n2,
-                   "n_first": n1, "n_second": n2, "planned_share_second": share,
-                   "alpha": float(alpha)}
-            if not math.isfinite(share):
-                row["reason"] = "no planned share"
-            else:
-                res = cs.srm_check({first: n1, second: n2}, {first: 1.0 - share, second: share}, alpha)
-                row.update(expected_second=res["expected"][second], chi_square=res["statistic"],
-                           p_value=res["p_value"], is_mismatch=res["is_mismatch"],
-                           reason=res["reason"])
-            row["observed_share_second"] = n2 / (n1 + n2) if n1 + n2 else NAN
-            if n1 + n2 == 0:
-                row["reason"] = "campaign has no contacts"
-            rows.append(row)
+        rows.extend(_srm_rows(camp.campaign_id, checks, alpha))
     out = pd.DataFrame(rows, columns=list(SRM_COLUMNS))
     out["is_mismatch"] = out["is_mismatch"].astype("boolean")
     return _typed(out, floats=["planned_share_second", "expected_second", "observed_share_second",
                                "chi_square", "p_value", "alpha"],
                   ints=["n_customers", "n_first", "n_second"])
+
+
+def _experiment_counts(outcomes: pd.DataFrame, campaigns: pd.DataFrame) -> dict:
+    """Per experiment_id: treated customers per campaign and the shared control (once each)."""
+    if "experiment_id" not in campaigns or "experiment_id" not in outcomes:
+        return {}
+    out = {}
+    rows = outcomes.loc[outcomes["experiment_id"].notna()]
+    for exp_id, part in rows.groupby("experiment_id"):
+        treated = part.loc[part["arm"] == "treatment"].groupby("campaign_id")["customer_id"].nunique()
+        control = part.loc[part["arm"] == "control", "customer_id"].nunique()
+        if len(treated):
+            out[str(exp_id)] = {"treated": treated.to_dict(), "control": int(control)}
+    return out
+
+
+def _experiment_srm(campaign_id: str, exp_id: str, counts: dict, control_share: float,
+                    alpha: float) -> dict:
+    treated = counts["treated"]
+    n_c = counts["control"]
+    n = sum(treated.values()) + n_c
+    row = {"campaign_id": campaign_id, "check_name": "arm_all", "n_customers": n,
+           "n_first": int(treated.get(campaign_id, 0)), "n_second": n_c,
+           "planned_share_second": control_share, "alpha": float(alpha),
+           "observed_share_second": n_c / n if n else NAN}
+    if not math.isfinite(control_share):
+        row["reason"] = "no planned share"
+        return row
+    k = len(treated)
+    observed = {f"treatment:{cid}": int(v) for cid, v in treated.items()} | {"control": n_c}
+    planned = {f"treatment:{cid}": (1.0 - control_share) / k for cid in treated} | {"control": control_share}
+    res = cs.srm_check(observed, planned, alpha)
+    row.update(expected_second=res["expected"]["control"], chi_square=res["statistic"],
+               p_value=res["p_value"], is_mismatch=res["is_mismatch"], reason=_join_reasons(
+                   f"experiment {exp_id}: {k} treated campaigns and one shared control, "
+                   f"chi-square over the whole experiment (planned control share {control_share:g}, "
+                   "the rest split equally)", res["reason"]))
+    return row
+
+
+def _srm_rows(campaign_id: str, checks: list, alpha: float) -> list[dict]:
+    rows = []
+    for name, part, col, first, second, share in checks:
+        n1 = int((part[col] == first).sum())
+        n2 = int((part[col] == second).sum())
+        row = {"campaign_id": campaign_id, "check_name": name, "n_customers": n1 + n2,
+               "n_first": n1, "n_second": n2, "planned_share_second": share,
+               "alpha": float(alpha)}
+        if not math.isfinite(share):
+            row["reason"] = "no planned share"
+        else:
+            res = cs.srm_check({first: n1, second: n2}, {first: 1.0 - share, second: share}, alpha)
+            row.update(expected_second=res["expected"][second], chi_square=res["statistic"],
+                       p_value=res["p_value"], is_mismatch=res["is_mismatch"],
+                       reason=res["reason"])
+        row["observed_share_second"] = n2 / (n1 + n2) if n1 + n2 else NAN
+        if n1 + n2 == 0:
+            row["reason"] = "campaign has no contacts"
+        rows.append(row)
+    return rows
 
 
 # --------------------------------------------------------------------------------------
@@ -132,8 +192,8 @@ def pilot_gates(outcomes: pd.DataFrame, predictions: pd.DataFrame, campaigns: pd
         row: dict[str, Any] = {
             "campaign_id": camp.campaign_id, "n_pilot_contacts": len(pilot),
             "n_treatment": len(treat), "n_control": len(ctrl),
-            "responders_treatment": int(treat["responded"].sum()),
-            "responders_control": int(ctrl["responded"].sum()),
+            "responders_treatment": int(treat[OUTCOME].sum()),
+            "responders_control": int(ctrl[OUTCOME].sum()),
             "n_predicted_given": int(given.notna().sum()),
             "n_predicted_model": int((given.isna() & model.notna()).sum()),
             "n_without_prediction": int(used.isna().sum()),
@@ -162,7 +222,7 @@ def pilot_gates(outcomes: pd.DataFrame, predictions: pd.DataFrame, campaigns: pd
             # the observed rate is over the treated pilot customers with a prediction, so
             # observed and predicted describe the same customers
             with_pred = treat.loc[used.notna()]
-            res = cs.pilot_gate(int(with_pred["responded"].sum()), len(with_pred),
+            res = cs.pilot_gate(int(with_pred[OUTCOME].sum()), len(with_pred),
                                 row["predicted_mean"], row["responders_control"], len(ctrl),
                                 min_n=min_n, tolerance=tolerance, confidence=confidence)
             row.update(gate_status=res["status"], gate_reason=res["reason"],

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from customer_activation.campaigns.steps.frames import NAN, _typed
+from customer_activation.campaigns.steps.frames import NAN, OUTCOME, _typed
 from customer_activation.labels.pipeline import build_pipeline, version_hash
 from customer_activation.threads import single_threaded
 
@@ -131,7 +131,8 @@ def _training_rows(outcomes: pd.DataFrame, features: pd.DataFrame,
     """Treated contacts with a closed response window, with their contact-time features and
     the campaign attributes."""
     rows = outcomes.loc[(outcomes["arm"] == "treatment") & outcomes["is_window_complete"].astype(bool),
-                        ["campaign_id", "customer_id", "responded", "window_end_ts"]]
+                        ["campaign_id", "customer_id", OUTCOME, "window_end_ts"]]
+    rows = rows.rename(columns={OUTCOME: "responded"})  # the label: the campaign's primary outcome
     rows = rows.merge(features, on=["campaign_id", "customer_id"], how="left")
     attrs = campaigns[["campaign_id", "objective", "channel", "response_window_days"]]
     return rows.merge(attrs, on="campaign_id", how="left")
@@ -197,15 +198,22 @@ def response_predictions(outcomes: pd.DataFrame, features: pd.DataFrame,
 
 SCORE_COLUMNS = (
     "campaign_id", "customer_id", "predicted_response", "model_version", "model_status",
-    "model_reason", "n_training_rows", "training_campaigns",
+    "model_reason", "n_training_rows", "training_campaigns", "predicted_uplift", "ranking_score",
+    "ranked_by",
 )
 
 
 @single_threaded
 def response_scores(members: pd.DataFrame, plans: pd.DataFrame, outcomes: pd.DataFrame,
                     features: pd.DataFrame, campaigns: pd.DataFrame, C: float,
-                    min_rows: int, random_state: int) -> pd.DataFrame:
+                    min_rows: int, random_state: int, ranking: str) -> pd.DataFrame:
     """P(response) of each audience member of each planned campaign, at the as-of date.
+
+    Also ``predicted_uplift`` (the two-model uplift of :mod:`.uplift`, trained on every closed
+    contact of both arms) and ``ranking_score``, what campaign_assignments ranks by:
+    ``ranking`` (var campaign_audience_ranking) ``response`` = predicted_response,
+    ``uplift`` = predicted_uplift (predicted_response when there is no uplift model;
+    ``ranked_by`` says which was used).
 
     The model is trained on every treated contact whose response window has closed (all the
     feedback so far), with contact-time features, and applied to features at the as-of date
@@ -220,6 +228,12 @@ def response_scores(members: pd.DataFrame, plans: pd.DataFrame, outcomes: pd.Dat
                                min_rows, random_state)
     scoring_features = features.loc[features["feature_context"] == "scoring"].drop(
         columns=["feature_context", "campaign_id"])
+    if ranking not in ("response", "uplift"):
+        raise ValueError(f"ranking must be response or uplift, got {ranking!r}")
+    from customer_activation.campaigns.steps.uplift import fit_uplift_model, training_rows
+    uplift = fit_uplift_model(training_rows(outcomes, contact_features, campaigns), C, min_rows,
+                              random_state) if len(outcomes) else None
+    use_uplift = ranking == "uplift" and uplift is not None and uplift.status == "ok"
     frames = []
     for plan in plans.itertuples(index=False):
         who = members.loc[members["audience_name"] == plan.audience_name, ["customer_id"]]
@@ -227,10 +241,15 @@ def response_scores(members: pd.DataFrame, plans: pd.DataFrame, outcomes: pd.Dat
         scoring["objective"] = plan.objective
         scoring["channel"] = plan.channel
         scoring["response_window_days"] = plan.response_window_days
+        p_response = model.predict(scoring)
+        p_uplift = uplift.predict(scoring) if uplift is not None else np.full(len(scoring), NAN)
         frames.append(pd.DataFrame({
             "campaign_id": plan.campaign_id,
             "customer_id": scoring["customer_id"].to_numpy(),
-            "predicted_response": model.predict(scoring),
+            "predicted_response": p_response,
+            "predicted_uplift": p_uplift,
+            "ranking_score": p_uplift if use_uplift else p_response,
+            "ranked_by": "uplift" if use_uplift else "response",
             "model_version": model.version,
             "model_status": model.status,
             "model_reason": model.reason,
@@ -238,4 +257,5 @@ def response_scores(members: pd.DataFrame, plans: pd.DataFrame, outcomes: pd.Dat
             "training_campaigns": ", ".join(model.campaigns) or None,
         }))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)
-    return _typed(out[list(SCORE_COLUMNS)], floats=["predicted_response"], ints=["n_training_rows"])
+    return _typed(out[list(SCORE_COLUMNS)], floats=["predicted_response", "predicted_uplift", "ranking_score"],
+                  ints=["n_training_rows"])

@@ -1,4 +1,4 @@
-"""Campaign results: response rates, incremental revenue and ROI of every campaign with intervals."""
+"""Campaign results: the primary outcome per arm, incremental order revenue, ROI and a verdict per campaign."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scipy import stats
 
 from customer_activation.campaigns import stats as cs
 from customer_activation.campaigns.stats.common import _join_reasons
-from customer_activation.campaigns.steps.frames import NAN, _float, _typed
+from customer_activation.campaigns.steps.frames import NAN, OUTCOME, REVENUE, _float, _typed
 from customer_activation.threads import single_threaded
 
 __all__ = [
@@ -32,13 +32,28 @@ RESULT_COLUMNS = (
     "incremental_revenue_per_contact_ci_low", "incremental_revenue_per_contact_ci_high",
     "incremental_revenue", "incremental_revenue_ci_low", "incremental_revenue_ci_high",
     "cost", "roi", "roi_ci_low", "roi_ci_high", "confidence", "n_boot",
+    "outcome_source", "experiment_id", "measurement_status", "response_records_treatment",
+    "response_records_control", "response_record_rate_treatment", "response_record_rate_control",
+    "response_revenue_per_contact_treatment", "response_revenue_per_contact_control",
+    "verdict", "verdict_reason", "n_per_arm_to_decide",
 )
 
 
 @single_threaded
 def campaign_results(outcomes: pd.DataFrame, campaigns: pd.DataFrame, confidence: float,
-                     n_boot: int, random_state: int) -> pd.DataFrame:
-    """Response rate per arm, uplift, incremental responders and revenue, cost and ROI.
+                     n_boot: int, random_state: int, power: float) -> pd.DataFrame:
+    """Outcome rate per arm, uplift, incremental converters and revenue, cost, ROI, verdict.
+
+    The outcome is ``converted`` (the campaign's primary outcome, measured the same way in
+    both arms: seed campaign_outcome_definitions) and the revenue ``order_revenue`` (completed
+    orders inside the window, both arms). The response records (``responded``,
+    ``response_revenue``) are secondary columns; :func:`campaign_stats.measurement_check`
+    flags them when one arm has some and the other none, or when they are out of proportion
+    to the outcome (``measurement_status``, ``result_reason``). When the outcome itself is
+    response records and the measurement is asymmetric, ``result_status`` is
+    ``asymmetric_measurement`` and there is no uplift: a response-based comparison is never
+    the result. ``verdict``: :func:`campaign_stats.campaign_verdict`. The columns named
+    ``responders_*`` / ``response_rate_*`` / ``incremental_responders*`` hold the outcome.
 
     Over every contact (pilot and rollout) whose response window has closed; contacts with
     an open window are counted in ``n_window_open`` and left out. Cost is ``cost_per_contact``
@@ -70,12 +85,29 @@ def campaign_results(outcomes: pd.DataFrame, campaigns: pd.DataFrame, confidence
                 "window: no comparison"))
         cost_pc = _float(camp.cost_per_contact, 0.0)
         fixed = _float(camp.fixed_cost, 0.0)
+        cost_pc = cost_pc if math.isfinite(cost_pc) else 0.0
+        fixed = fixed if math.isfinite(fixed) else 0.0
         res = cs.incremental_summary(
-            len(t), int(t["responded"].sum()), float(t["response_revenue"].sum()),
-            len(c), int(c["responded"].sum()), float(c["response_revenue"].sum()),
-            cost_pc if math.isfinite(cost_pc) else 0.0, fixed if math.isfinite(fixed) else 0.0,
-            t["response_revenue"].to_numpy(float), c["response_revenue"].to_numpy(float),
+            len(t), int(t[OUTCOME].sum()), float(t[REVENUE].sum()),
+            len(c), int(c[OUTCOME].sum()), float(c[REVENUE].sum()),
+            cost_pc, fixed, t[REVENUE].to_numpy(float), c[REVENUE].to_numpy(float),
             n_boot=n_boot, random_state=random_state, confidence=confidence)
+        source = mine["outcome_source"].dropna() if "outcome_source" in mine else pd.Series([], dtype=object)
+        exp_id = getattr(camp, "experiment_id", None)
+        rec_t, rec_c = int(t["responded"].sum()), int(c["responded"].sum())
+        buy_t = int((t["n_orders"] > 0).sum()) if "n_orders" in t else 0
+        buy_c = int((c["n_orders"] > 0).sum()) if "n_orders" in c else 0
+        check = cs.measurement_check(len(t), rec_t, buy_t, len(c), rec_c, buy_c,
+                                     res["uplift_ci_low"], res["uplift_ci_high"])
+        row.update(
+            outcome_source=str(source.iloc[0]) if len(source) else "orders",
+            experiment_id=exp_id if isinstance(exp_id, str) else None,
+            measurement_status=check["measurement_status"],
+            response_records_treatment=rec_t, response_records_control=rec_c,
+            response_record_rate_treatment=rec_t / len(t) if len(t) else NAN,
+            response_record_rate_control=rec_c / len(c) if len(c) else NAN,
+            response_revenue_per_contact_treatment=float(t["response_revenue"].mean()) if len(t) else NAN,
+            response_revenue_per_contact_control=float(c["response_revenue"].mean()) if len(c) else NAN)
         per = 1.0 / len(t) if len(t) else NAN
         row.update(
             responders_treatment=res["responders_t"], responders_control=res["responders_c"],
@@ -98,15 +130,33 @@ def campaign_results(outcomes: pd.DataFrame, campaigns: pd.DataFrame, confidence
             row["uplift_p_value"] = _fisher_p(res["responders_t"], len(t), res["responders_c"], len(c))
         if "result_status" not in row:
             row.update(result_status="ok", result_reason=res["reason"])
+            if check["is_asymmetric"] and row["outcome_source"] == "responses":
+                row.update(result_status="asymmetric_measurement", uplift=NAN, uplift_ci_low=NAN,
+                           uplift_ci_high=NAN, uplift_p_value=NAN, incremental_responders=NAN,
+                           incremental_responders_ci_low=NAN, incremental_responders_ci_high=NAN)
+                check["reason"] = check["reason"].replace(
+                    "results use the outcome measured in both arms, never the response records",
+                    "this campaign's outcome is a response record, so there is no uplift: map its "
+                    "objective to orders or events in seed campaign_outcome_definitions")
+            row["result_reason"] = _join_reasons(check["reason"], row["result_reason"])
+            verdict = cs.campaign_verdict(
+                t[REVENUE].to_numpy(float), c[REVENUE].to_numpy(float), cost_pc, fixed,
+                res["incremental_revenue_ci_low"], res["incremental_revenue_ci_high"],
+                confidence=confidence, power=power)
+            row.update(verdict=verdict["verdict"], verdict_reason=verdict["reason"],
+                       n_per_arm_to_decide=verdict["n_per_arm_to_decide"])
+        else:
+            row.update(verdict="inconclusive", verdict_reason=row["result_reason"])
         if row["n_window_open"] and row["result_status"] == "ok":
             row["result_reason"] = _join_reasons(
                 row["result_reason"], f"{row['n_window_open']} contacts with an open window left out")
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     ints = ["n_contacts", "n_window_open", "n_treatment", "n_control", "responders_treatment",
-            "responders_control", "n_boot"]
-    floats = [c for c in RESULT_COLUMNS if c not in ints and c not in
-              ("campaign_id", "result_status", "result_reason")]
+            "responders_control", "n_boot", "response_records_treatment", "response_records_control"]
+    texts = ("campaign_id", "result_status", "result_reason", "outcome_source", "experiment_id",
+             "measurement_status", "verdict", "verdict_reason")
+    floats = [c for c in RESULT_COLUMNS if c not in ints and c not in texts]
     return _typed(out, floats=floats, ints=ints)
 
 
