@@ -1,33 +1,37 @@
-"""A Python mirror of the data contract (macro ``contract()`` in macros/sources/contract.sql,
-docs/data-contract.md): per table, whether the build needs it, and its columns with whether a
-present table must have them. ``customer-activation doctor`` checks a raw folder against it
-without dbt; tests/python/test_contract_mirror.py checks it equals the macro."""
+"""The data contract as Python reads it: the macro ``contract()`` of macros/sources/contract.sql
+(docs/data-contract.md) parsed, so there is one definition. Per table, whether the build needs
+it, and its columns with whether a present table must have them, in the macro's order.
+``customer-activation doctor`` checks a raw folder against it without dbt."""
 from __future__ import annotations
 
-# table -> (table required, {column: column required}), in the macro's order
-TABLES: dict[str, tuple[bool, dict[str, bool]]] = {
-    "customers": (True, {"customer_id": True, "signup_date": False, "birth_year": False, "gender": False,
-                         "city": False, "region": False, "acquisition_channel": False, "member_tier": False,
-                         "email": False, "phone": False}),
-    "orders": (True, {"order_id": True, "customer_id": True, "order_ts": True, "order_amount": True,
-                      "discount_amount": False, "status": False, "channel": False}),
-    "order_items": (False, {"order_id": True, "product_id": True, "quantity": True, "unit_price": True}),
-    "products": (False, {"product_id": True, "category": True, "subcategory": False, "brand": False}),
-    "events": (False, {"customer_id": True, "event_ts": True, "event_type": True, "product_id": False,
-                       "category": False}),
-    "customer_links": (False, {"customer_id": True, "linked_customer_id": True, "link_type": False,
-                               "linked_at": False}),
-    "campaigns": (False, {"campaign_id": True, "campaign_name": False, "objective": False, "channel": False,
-                          "start_date": True, "end_date": False, "cost_per_contact": False, "fixed_cost": False,
-                          "response_window_days": False}),
-    "campaign_contacts": (False, {"campaign_id": True, "customer_id": True, "arm": True, "phase": False,
-                                  "contacted_at": False, "predicted_response": False}),
-    "campaign_responses": (False, {"campaign_id": True, "customer_id": True, "responded_at": True,
-                                   "response_type": False, "revenue": False}),
-    "manual_labels": (False, {"customer_id": True, "label_name": True, "label_value": True, "labeled_at": False,
-                              "labeled_by": False}),
-    "consents": (False, {"customer_id": True, "channel": True, "status": True, "updated_at": False}),
-}
+import re
+from functools import cache
+
+from customer_activation.settings import PROJECT_DIR
+
+CONTRACT_PATH = PROJECT_DIR / "macros" / "sources" / "contract.sql"
+_TABLE = re.compile(r"^\s*'(\w+)': \{'required': (true|false), 'columns': \[", re.MULTILINE)
+_COLUMN = re.compile(r"\{'name': '(\w+)'(.*?)\}")
+
+
+@cache
+def contract_tables() -> dict[str, tuple[bool, dict[str, bool]]]:
+    """table -> (table required, {column: column required}), read from the macro."""
+    text = CONTRACT_PATH.read_text()
+    start = text.index("{% macro contract() %}")
+    body = text[start:text.index("{% endmacro %}", start)]
+    starts = list(_TABLE.finditer(body))
+    if not starts:
+        raise ValueError(f"no contract tables found in {CONTRACT_PATH}: the macro contract() changed shape")
+    tables = {}
+    for i, match in enumerate(starts):
+        chunk = body[match.end():starts[i + 1].start() if i + 1 < len(starts) else len(body)]
+        columns = {name: "'required': true" in rest for name, rest in _COLUMN.findall(chunk)}
+        tables[match.group(1)] = (match.group(2) == "true", columns)
+    return tables
+
+
+TABLES = contract_tables()
 
 
 def required_tables() -> list[str]:
