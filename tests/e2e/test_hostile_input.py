@@ -184,6 +184,9 @@ def test_dirty_values_are_kept_or_rejected_with_their_reason(hostile_builds):
     rejected = build.query("""select source_table, row_key, reason_code from staging.stg_rejected_rows
         where source_table <> 'events'""")
     assert sorted(rejected, key=str) == sorted(expected, key=str)
+    # a bad optional value nulls that value and is listed in the value ledger; the row is kept
+    values = build.query("select source_table, row_key, column_name, reason_code from staging.stg_rejected_values")
+    assert sorted(values, key=str) == sorted(dirty_case()[3]["values"], key=str)
     events = dict(build.query("""select reason_code, count(*) from staging.stg_rejected_rows
         where source_table = 'events' group by 1"""))
     assert events == expected_events

@@ -24,7 +24,7 @@ C7,2023-04-01,1980.0,,,,,,,
 ORDERS = """order_id,customer_id,order_ts,order_amount,discount_amount,status,channel
 O1,C1,2024-01-01 10:00:00,"$1,234.50",0,completed,web
 O2,C1,2024-02-01T10:00:00+02:00,20,,Completed,APP
-O3,C2,03/02/2024,abc,,completed,web
+O3,C2,2024-02-03,abc,,completed,web
 O4,C9,2024-01-01,10,,completed,web
 O5,C2,2024-01-01,-5,,completed,web
 O6,C2,2200-01-01,5,,completed,web
@@ -105,10 +105,6 @@ C9,churn_risk,high,2024-02-01,bob
 EXPECTED_REJECTIONS = sorted([
     ("customers", "C2", "duplicate_key"),         # the less complete of two C2 rows
     ("customers", None, "missing_key"),
-    ("customers", "C3", "unparseable_date"),
-    ("customers", "C4", "unparseable_number"),    # birth_year '19x0'
-    ("customers", "C5", "invalid_range"),         # birth_year 1850
-    ("customers", "C6", "after_as_of_date"),      # signed up in 2200
     ("orders", "O3", "unparseable_number"),
     ("orders", "O4", "unknown_customer"),
     ("orders", "O5", "negative_amount"),          # negative amount on a completed order
@@ -118,7 +114,6 @@ EXPECTED_REJECTIONS = sorted([
     ("orders", None, "missing_key"),
     ("orders", "O8", "unparseable_date"),
     ("orders", "O9", "before_min_date"),
-    ("orders", "O12", "unknown_customer"),        # its customer C3 was rejected
     ("order_items", "O1:P1", "duplicate_row"),
     ("order_items", "O1:P2", "unparseable_number"),
     ("order_items", "O2:P3", "nonpositive_quantity"),
@@ -142,6 +137,15 @@ EXPECTED_REJECTIONS = sorted([
     ("campaign_responses", "K1:C9", "unknown_customer"),
     ("manual_labels", "C1:churn_risk", "duplicate_key"),  # the earlier label
     ("manual_labels", "C9:churn_risk", "unknown_customer"),
+], key=str)
+
+# A bad optional value nulls the value and is listed (source_table, row_key, column, reason);
+# the row is kept, and so are the orders of C3.
+EXPECTED_VALUE_REJECTIONS = sorted([
+    ("customers", "C3", "signup_date", "unparseable_date"),
+    ("customers", "C4", "birth_year", "unparseable_number"),   # '19x0'
+    ("customers", "C5", "birth_year", "invalid_range"),        # 1850
+    ("customers", "C6", "signup_date", "after_as_of_date"),    # signed up in 2200
 ], key=str)
 
 
@@ -183,6 +187,17 @@ def test_each_bad_row_has_its_reason(dirty_build):
         assert reason and not reason.startswith("Undocumented"), code
         assert original.startswith("{") and original.endswith("}"), original
     assert sorted([r[:3] for r in rows], key=str) == EXPECTED_REJECTIONS
+
+
+def test_each_bad_optional_value_is_nulled_and_listed(dirty_build):
+    values = dirty_build.query("""select source_table, row_key, column_name, reason_code
+        from staging.stg_rejected_values""")
+    assert sorted(values, key=str) == EXPECTED_VALUE_REJECTIONS
+    kept = dirty_build.query("""select customer_id, signup_date, birth_year from staging.stg_customers
+        where customer_id in ('C3', 'C4', 'C5', 'C6') order by 1""")
+    assert [(c, d is None, b is None) for c, d, b in kept] == [
+        ("C3", True, False), ("C4", False, True), ("C5", False, True), ("C6", True, False)]
+    assert dirty_build.query("select customer_id from staging.stg_orders where order_id = 'O12'") == [("C3",)]
 
 
 def test_parsing_and_dedup_choices(dirty_build):
