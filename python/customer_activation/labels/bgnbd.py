@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
+from scipy.stats import beta as beta_distribution
 
 PARAMETER_NAMES = ("r", "alpha", "a", "b")
 
@@ -136,9 +137,45 @@ def expected_purchases(params, t, x, t_x, T) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     t = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
     T = np.asarray(T, dtype=float)
-    bracket = 1.0 - ((alpha + T + t) / (alpha + T)) ** (1.0 - a) * hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0,
-                                                                          t / (alpha + T + t))
-    return (a + b + x - 1.0) / (a - 1.0) * bracket * p_alive(params, x, t_x, T)
+    z = t / (alpha + T + t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bracket = 1.0 - ((alpha + T + t) / (alpha + T)) ** (1.0 - a) * hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+    # A fit where the dropout Beta is nearly a point mass (a and b in the tens of thousands,
+    # seen on one-order-heavy exports) makes the 2F1 overflow while the power underflows:
+    # there the same expectation is integrated over p numerically.
+    expected = np.array((a + b + x - 1.0) / (a - 1.0) * bracket * p_alive(params, x, t_x, T), dtype=float)
+    bad = ~np.isfinite(expected) | (expected < 0.0)
+    if np.any(bad):
+        t_x = np.broadcast_to(np.asarray(t_x, dtype=float), x.shape)
+        T = np.broadcast_to(T, x.shape)
+        expected[bad] = expected_purchases_by_quadrature(params, t[bad], x[bad], t_x[bad], T[bad])
+    return expected
+
+
+def expected_purchases_by_quadrature(params, t, x, t_x, T, n_nodes: int = 64) -> np.ndarray:
+    """The same E[purchases in (T, T + t] | x, t_x, T] as an integral over the dropout
+    probability: given alive at T, lambda ~ Gamma(r + x, alpha + T) and p ~ Beta(a, b + x)
+    (x dropout chances survived) are independent, and an alive customer with (lambda, p) makes
+    (1 - exp(-lambda p t)) / p purchases in t on average, so
+
+        E = P(alive) * E_p[(1 - ((alpha + T) / (alpha + T + p t))^(r + x)) / p].
+
+    E_p is a Gauss-Legendre sum over the Beta's quantiles (p = F^-1(u), u in (0, 1)); the
+    integrand is bounded and smooth in u, so 64 nodes give about 1e-6 relative error. For fits
+    where the closed form's 2F1 overflows."""
+    r, alpha, a, b = params
+    x = np.asarray(x, dtype=float)
+    t = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
+    T = np.asarray(T, dtype=float)
+    nodes, weights = np.polynomial.legendre.leggauss(n_nodes)
+    u, w = (nodes + 1.0) / 2.0, weights / 2.0
+    mean = np.zeros(x.shape)
+    for value in np.unique(x):
+        rows = x == value
+        p = beta_distribution.ppf(u, a, b + value)[None, :]
+        log_ratio = np.log(alpha + T[rows])[:, None] - np.log(alpha + T[rows][:, None] + p * t[rows][:, None])
+        mean[rows] = (-np.expm1((r + value) * log_ratio) / p) @ w
+    return mean * p_alive(params, x, t_x, T)
 
 
 def p_no_purchase(params, t, x, t_x, T) -> np.ndarray:

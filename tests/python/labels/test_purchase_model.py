@@ -240,3 +240,28 @@ def test_conditional_forecasts_match_the_simulated_future():
         assert group.sum() > 1000
         assert expected[group].mean() == pytest.approx(future[group].mean(), rel=0.1, abs=0.01)
         assert no_purchase[group].mean() == pytest.approx((future[group] == 0).mean(), abs=0.02)
+
+
+def test_the_integral_over_p_equals_the_closed_form():
+    x = np.array([0.0, 1, 2, 5, 20])
+    t_x = np.array([0.0, 50, 100, 300, 350])
+    T = np.array([30.0, 200, 365, 400, 360])
+    for horizon in (30.0, 365.0, 1000.0):
+        closed = bgnbd.expected_purchases(BG_TRUE, horizon, x, t_x, T)
+        assert bgnbd.expected_purchases_by_quadrature(BG_TRUE, horizon, x, t_x, T) == pytest.approx(closed, rel=1e-5)
+
+
+def test_expected_purchases_stay_finite_when_the_dropout_beta_is_nearly_a_point_mass():
+    """A fit seen on a one-order-heavy export: a and b in the tens of thousands, where scipy's
+    2F1 overflows (it gave -inf and NaN expected purchases). With p = a / (a + b) nearly fixed,
+    the expectation tends to P(alive) (1 - ((alpha + T) / (alpha + T + p t))^(r + x)) / p."""
+    r, alpha, a, b = 8.615769913886842, 3716.044923713982, 31584.5091109224, 162754.72831965712
+    x = np.array([0.0, 1, 2, 3, 7, 0, 4])
+    t_x = np.array([0.0, 30, 200, 400, 690, 0, 100])
+    T = np.array([10.0, 60, 380, 700, 700, 900, 800])
+    p = a / (a + b)
+    for horizon in (90.0, 365.0, 3650.0):
+        got = bgnbd.expected_purchases((r, alpha, a, b), horizon, x, t_x, T)
+        limit = bgnbd.p_alive((r, alpha, a, b), x, t_x, T) * (1 - ((alpha + T) / (alpha + T + p * horizon)) ** (r + x)) / p
+        assert np.all(np.isfinite(got)) and np.all(got >= 0), (horizon, got)
+        assert got == pytest.approx(limit, rel=2e-3), horizon
