@@ -1,7 +1,8 @@
-{#- The customer attributes shown in the profile, with where their value comes from: the
+{#- The customer attributes shown in the profile, in its column order, each with
+    <attribute>_is_imputed, _confidence and _imputation_method: their value comes from the
     imputation model for the attributes of var imputation_attributes, else stg_customers. -#}
 {% macro profile_attributes() %}
-  {{ return(['gender', 'birth_year', 'city', 'region', 'member_tier']) }}
+  {{ return(['acquisition_channel', 'gender', 'birth_year', 'city', 'region', 'member_tier']) }}
 {% endmacro %}
 
 {#- Churn risk class of a churn probability: low / medium / high at var churn_risk_thresholds

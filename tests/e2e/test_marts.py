@@ -43,6 +43,27 @@ def test_profile_keeps_observed_attributes_and_fills_missing_ones(demo_build):
     assert got["filled"][0] == got["missing"][0] > 0
 
 
+def test_profile_names_the_method_of_every_imputed_value(demo_build):
+    """An imputed profile value says which method filled it: the attribute's chosen method in
+    ml_imputation_accuracy; observed values have none."""
+    wrong = demo_build.query("""select p.attribute, p.is_imputed, p.method, a.chosen_method, count(*)
+        from (
+            select customer_id, 'gender' as attribute, gender_is_imputed as is_imputed, gender_imputation_method as method from marts.dim_customer_profile
+            union all select customer_id, 'birth_year', birth_year_is_imputed, birth_year_imputation_method from marts.dim_customer_profile
+            union all select customer_id, 'city', city_is_imputed, city_imputation_method from marts.dim_customer_profile
+            union all select customer_id, 'region', region_is_imputed, region_imputation_method from marts.dim_customer_profile
+            union all select customer_id, 'member_tier', member_tier_is_imputed, member_tier_imputation_method from marts.dim_customer_profile
+            union all select customer_id, 'acquisition_channel', acquisition_channel_is_imputed, acquisition_channel_imputation_method from marts.dim_customer_profile
+        ) as p
+        left join ml.ml_imputation_accuracy as a on a.attribute = p.attribute
+        where (p.is_imputed and p.method is distinct from a.chosen_method) or (not p.is_imputed and p.method is not null)
+        group by all""")
+    assert wrong == []
+    n_imputed = demo_build.query("""select count(*) from marts.dim_customer_profile
+        where gender_imputation_method is not null or region_imputation_method is not null""")[0][0]
+    assert n_imputed > 0
+
+
 def test_churn_probability_is_the_models_churned_class(demo_build):
     diff = demo_build.query("""select max(abs(p.churn_probability - s.probability))
         from marts.dim_customer_profile as p

@@ -13,7 +13,8 @@ imputation as (
         {%- for attribute in profile_attributes() if attribute in imputed %},
         max(case when attribute = '{{ attribute }}' then value end) as {{ attribute }}_value,
         max(case when attribute = '{{ attribute }}' then confidence end) as {{ attribute }}_confidence,
-        max(case when attribute = '{{ attribute }}' and is_imputed then 1 else 0 end) as {{ attribute }}_imputed
+        max(case when attribute = '{{ attribute }}' and is_imputed then 1 else 0 end) as {{ attribute }}_imputed,
+        max(case when attribute = '{{ attribute }}' and is_imputed then imputation_method end) as {{ attribute }}_imputation_method
         {%- endfor %}
     from {{ ref('ml_attribute_imputation') }}
     group by customer_id
@@ -55,16 +56,17 @@ profile_facts as (
         customers.signup_date,
         population.first_seen_date,
         population.tenure_days,
-        customers.acquisition_channel,
         {%- for attribute in profile_attributes() %}
         {%- if attribute in imputed %}
         imputation.{{ attribute }}_value as {{ attribute }}_text,
         case when imputation.{{ attribute }}_imputed = 1 then true else false end as {{ attribute }}_is_imputed,
         imputation.{{ attribute }}_confidence,
+        imputation.{{ attribute }}_imputation_method,
         {%- else %}
         cast(customers.{{ attribute }} as {{ dbt.type_string() }}) as {{ attribute }}_text,
         false as {{ attribute }}_is_imputed,
-        case when customers.{{ attribute }} is not null then 1.0 end as {{ attribute }}_confidence,
+        cast(case when customers.{{ attribute }} is not null then 1.0 end as double) as {{ attribute }}_confidence,
+        cast(null as {{ dbt.type_string() }}) as {{ attribute }}_imputation_method,
         {%- endif %}
         {%- endfor %}
         {{ email_hash('customers.email') }} as email_sha256,
@@ -148,23 +150,19 @@ select
     profile_facts.signup_date,
     profile_facts.first_seen_date,
     cast(profile_facts.tenure_days as bigint) as tenure_days,
-    profile_facts.acquisition_channel,
-    profile_facts.gender_text as gender,
-    profile_facts.gender_is_imputed,
-    profile_facts.gender_confidence,
+    {%- for attribute in profile_attributes() %}
+    {%- if attribute == 'birth_year' %}
     {{ safe_cast('profile_facts.birth_year_text', dbt.type_int()) }} as birth_year,
-    profile_facts.birth_year_is_imputed,
-    profile_facts.birth_year_confidence,
+    {%- else %}
+    profile_facts.{{ attribute }}_text as {{ attribute }},
+    {%- endif %}
+    profile_facts.{{ attribute }}_is_imputed,
+    profile_facts.{{ attribute }}_confidence,
+    profile_facts.{{ attribute }}_imputation_method,
+    {%- if attribute == 'birth_year' %}
     {{ age_band('extract(year from profile_facts.as_of_date) - ' ~ safe_cast('profile_facts.birth_year_text', dbt.type_int())) }} as age_band,
-    profile_facts.city_text as city,
-    profile_facts.city_is_imputed,
-    profile_facts.city_confidence,
-    profile_facts.region_text as region,
-    profile_facts.region_is_imputed,
-    profile_facts.region_confidence,
-    profile_facts.member_tier_text as member_tier,
-    profile_facts.member_tier_is_imputed,
-    profile_facts.member_tier_confidence,
+    {%- endif %}
+    {%- endfor %}
     profile_facts.email_sha256,
     profile_facts.phone_sha256,
     profile_facts.phone_masked,
