@@ -11,6 +11,8 @@ import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from customer_activation.contract import TABLES as CONTRACT_TABLES
+
 AS_OF = "2024-06-30"
 
 HEADERS = {
@@ -26,8 +28,11 @@ HEADERS = {
     "campaign_contacts": ["campaign_id", "customer_id", "arm", "phase", "contacted_at", "predicted_response"],
     "campaign_responses": ["campaign_id", "customer_id", "responded_at", "response_type", "revenue"],
     "manual_labels": ["customer_id", "label_name", "label_value", "labeled_at", "labeled_by"],
+    "consents": ["customer_id", "channel", "status", "updated_at"],
 }
-TABLES = list(HEADERS)
+# every contract table (the macro contract(), parsed): a table added there is counted here too
+TABLES = list(CONTRACT_TABLES)
+assert set(HEADERS) == set(TABLES), f"hostile_cases.HEADERS needs a header for {set(TABLES) - set(HEADERS)}"
 LONG = "Ω" + "x" * 9998 + "Ω"   # 10,000 characters
 
 

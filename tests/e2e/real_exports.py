@@ -12,13 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from customer_activation.contract import TABLES as CONTRACT_TABLES
 from dbt_helpers import DbtResult, run_dbt
 
 AS_OF = "2024-06-30"
 # staging and what it needs (the rejection_reasons seed), with only the tests of those models
 STAGING_BUILD = ["build", "--select", "+staging", "--indirect-selection", "cautious"]
-TABLES = ["customers", "orders", "order_items", "products", "events", "customer_links", "campaigns",
-          "campaign_contacts", "campaign_responses", "manual_labels"]
+# every contract table (the macro contract(), parsed)
+TABLES = list(CONTRACT_TABLES)
 
 # name -> (files, vars); a file is bytes, text (written as UTF-8) or a callable(path) that writes it
 Files = dict[str, "bytes | str | Callable[[Path], None]"]

@@ -199,7 +199,7 @@ select
         when bounded.outcome_source = 'events' then case when coalesce(event_stats.n_matching_events, 0) > 0 then 1 else 0 end
         else case when coalesce(response_stats.n_matching_responses, 0) > 0 then 1 else 0 end
     end as converted,
-    coalesce(order_stats.n_orders, 0) as n_orders,
+    cast(coalesce(order_stats.n_orders, 0) as {{ dbt.type_bigint() }}) as n_orders,
     cast(round(coalesce(order_stats.order_revenue, 0), 2) as {{ type_double() }}) as order_revenue,
     case when coalesce(response_stats.n_responses, 0) > 0 then 1 else 0 end as responded,
     coalesce(response_stats.n_responses, 0) as n_responses,

@@ -88,11 +88,11 @@ select
     cast({{ dbt.datediff('bounded.anchor_ts', 'order_metrics.first_post_order_ts', 'day') }} as {{ dbt.type_bigint() }}) as post_days_to_first_order,
     features.rfm_segment as rfm_segment_at_start,
     features.lifecycle_stage as lifecycle_stage_at_start,
-    features.monetary as covariate_monetary,
-    features.frequency as covariate_frequency,
-    features.recency_days as covariate_recency_days,
-    features.tenure_days as covariate_tenure_days,
-    features.has_completed_order as covariate_has_completed_order,
+    cast(features.monetary as {{ type_double() }}) as covariate_monetary,
+    cast(features.frequency as {{ dbt.type_bigint() }}) as covariate_frequency,
+    cast(features.recency_days as {{ dbt.type_bigint() }}) as covariate_recency_days,
+    cast(features.tenure_days as {{ dbt.type_bigint() }}) as covariate_tenure_days,
+    cast(features.has_completed_order as {{ dbt.type_int() }}) as covariate_has_completed_order,
     bounded.as_of_date
 from bounded
 left join order_metrics
