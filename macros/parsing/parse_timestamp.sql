@@ -99,9 +99,10 @@
 {%- endmacro %}
 
 {#- The day/month order of the numeric dates of a contract column: var date_order, or (auto)
-    the order its values show: the values whose first part is a day above 12 count for dmy,
-    those whose second part is count for mdy, and the larger count wins; 'undecided' when
-    neither shows (every value reads the same either way or is not numeric). Decided on the
+    the order its values show: a value that is a valid date read day-first but not month-first
+    (31/01/2024) counts for dmy, the other way round for mdy (an impossible date such as
+    31/02/2024 counts for neither), and the larger count wins; 'undecided' when neither shows
+    (every value reads the same either way or is not numeric). Decided on the
     whole column when the model runs (the parsed models store it in their parse_config_hash). -#}
 {% macro resolved_date_order(table, column) %}
   {%- if setting('date_order') != 'auto' -%}{{ return(setting('date_order')) }}{%- endif -%}
@@ -109,15 +110,13 @@
   {%- set located = locate_raw_table(table) -%}
   {%- if located is none -%}{{ return('undecided') }}{%- endif -%}
   {%- set text = clean_text(column) -%}
-  {%- set p = numeric_date_pattern() -%}
   {%- set evidence = run_query(
-      "select coalesce(sum(case when first_part > 12 and second_part <= 12 then 1 else 0 end), 0) as dmy_values, "
-      ~ "coalesce(sum(case when second_part > 12 and first_part <= 12 then 1 else 0 end), 0) as mdy_values from ("
-      ~ "select " ~ safe_cast("regexp_extract(value, '" ~ p ~ "', 1)", 'int') ~ " as first_part, "
-      ~ safe_cast("regexp_extract(value, '" ~ p ~ "', 2)", 'int') ~ " as second_part from ("
+      "select coalesce(sum(case when " ~ numeric_date('value', 'dmy') ~ " is not null and " ~ numeric_date('value', 'mdy')
+      ~ " is null then 1 else 0 end), 0) as dmy_values, "
+      ~ "coalesce(sum(case when " ~ numeric_date('value', 'mdy') ~ " is not null and " ~ numeric_date('value', 'dmy')
+      ~ " is null then 1 else 0 end), 0) as mdy_values from ("
       ~ "select " ~ text ~ " as value from (" ~ raw_table(table) ~ ") as raw_rows) as values_read "
-      ~ "where (substr(value, 2, 1) in ('/', '.', '-') or substr(value, 3, 1) in ('/', '.', '-')) "
-      ~ "and length(regexp_extract(value, '" ~ p ~ "', 1)) <= 2) as parts") -%}
+      ~ "where substr(value, 2, 1) in ('/', '.', '-') or substr(value, 3, 1) in ('/', '.', '-')") -%}
   {%- set dmy = evidence.rows[0][0] | int -%}
   {%- set mdy = evidence.rows[0][1] | int -%}
   {{ return('dmy' if dmy > mdy else ('mdy' if mdy > dmy else 'undecided')) }}

@@ -25,11 +25,13 @@ BAD_ROWS = [  # (row, expected reason)
     ({"customer_id": "", "channel": "email", "status": "opted_out", "updated_at": "2026-01-01"}, "missing_key"),
     ({"customer_id": "C0000001", "channel": "", "status": "opted_out", "updated_at": "2026-01-01"}, "missing_key"),
     ({"customer_id": "C0000002", "channel": "email", "status": "", "updated_at": "2026-01-01"}, "missing_value"),
-    ({"customer_id": "C0000003", "channel": "email", "status": "opted_out", "updated_at": "yesterday"}, "unparseable_date"),
     ({"customer_id": "C0000004", "channel": "email", "status": "maybe", "updated_at": "2026-01-01"}, "unknown_code"),
     ({"customer_id": "C0000005", "channel": "email", "status": "opted_out", "updated_at": "2026-07-15"}, "after_as_of_date"),
     ({"customer_id": "NOBODY", "channel": "email", "status": "opted_out", "updated_at": "2026-01-01"}, "unknown_customer"),
 ]
+# an updated_at that does not parse is an optional value: nulled and listed in
+# stg_rejected_values, the opt-out itself kept (and honoured)
+UNDATED_OPT_OUT = {"customer_id": "C0000003", "channel": "email", "status": "opted_out", "updated_at": "yesterday"}
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +55,14 @@ def consent_case(demo_build, demo_data, tmp_path_factory):
     rows += [{"customer_id": c, "channel": "email", "status": "opted_in", "updated_at": "2025-01-01"} for c in later_out]
     rows += [{"customer_id": c, "channel": "email", "status": "opted_out", "updated_at": "2026-05-01"} for c in later_out]
     rows += [{"customer_id": c, "channel": "sms", "status": "opted_out", "updated_at": "2026-05-01"} for c in audience[3::5]]
-    rows += [row for row, _ in BAD_ROWS]
+    rows += [row for row, _ in BAD_ROWS] + [UNDATED_OPT_OUT]
+    opted_out.add(UNDATED_OPT_OUT["customer_id"])
     with open(data / "consents.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["customer_id", "channel", "status", "updated_at"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    build = run_dbt(["build", "--select", "stg_consents_checked+", "campaign_audience_eligibility+",
-                     "stg_row_counts", "stg_rejected_rows"],
+    build = run_dbt(["build", "--select", "stg_raw_records", "stg_consents_checked+", "campaign_audience_eligibility+",
+                     "stg_row_counts", "stg_rejected_rows", "stg_rejected_values"],
                     work, {"raw_data_path": str(data), "as_of_date": AS_OF, **CAP_VARS})
     return {"build": build, "opted_out": opted_out, "back_in": set(back_in), "rows": rows,
             "audience": set(audience)}
@@ -77,6 +80,8 @@ def test_consents_reconcile_and_bad_rows_are_rejected_with_reasons(consent_case)
         expected[reason] = expected.get(reason, 0) + 1
     expected["duplicate_key"] = 40  # the superseded rows
     assert reasons == expected
+    assert build.query("""select row_key, column_name, reason_code from staging.stg_rejected_values
+        where source_table = 'consents'""") == [("C0000003:email", "updated_at", "unparseable_date")]
     latest = dict(build.query("select customer_id, status from staging.stg_consents where channel = 'email'"))
     assert all(latest[c] == "opted_in" for c in consent_case["back_in"])
     assert {c for c, s in latest.items() if s == "opted_out"} == consent_case["opted_out"]
