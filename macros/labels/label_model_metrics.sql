@@ -28,7 +28,7 @@ select
     metrics.model,
     cast(case
         when metrics.model = 'logistic_regression' then 'product'
-        when metrics.model = 'gradient_boosting' then 'challenger'
+        when metrics.model in ('gradient_boosting', 'bgnbd_p_no_purchase') then 'challenger'
         else 'baseline' end as {{ dbt.type_string() }}) as model_role,
     metrics.model_version,
     metrics.order_band,

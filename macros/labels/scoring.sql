@@ -13,7 +13,7 @@
 {#- Returns {target: {'version': v, 'classes': [(index, label, intercept, [(feature, median, mean, scale, coef)])]}} -#}
 {% macro load_label_model_parameters(relation) %}
   {%- if not execute -%}{{ return({}) }}{%- endif -%}
-  {%- set rows = run_query("select target, model_version, class_index, class_label, intercept, decision_weight, feature, median, mean, scale, coefficient from " ~ relation ~ " where published_model <> 'gradient_boosting' order by target, class_index, feature_index") -%}
+  {%- set rows = run_query("select target, model_version, class_index, class_label, intercept, decision_weight, feature, median, mean, scale, coefficient from " ~ relation ~ " where published_model not in ('gradient_boosting', 'bgnbd_p_no_purchase') order by target, class_index, feature_index") -%}
   {%- set models = {} -%}
   {%- for row in rows -%}
     {%- if row['target'] not in models -%}{%- do models.update({row['target']: {'version': row['model_version'], 'classes': []}}) -%}{%- endif -%}

@@ -88,7 +88,8 @@ def test_sql_scores_equal_scikit_learn(demo_build):
     sql_scores = _frame(demo_build, "select customer_id, target, model_version, class_label, probability "
                                     "from ml.ml_customer_label_scores")
     published = _frame(demo_build, "select distinct target, published_model from ml.ml_label_model_parameters")
-    assert set(published["published_model"]) <= {"logistic_regression", "majority_class", "gradient_boosting"}
+    assert set(published["published_model"]) <= {"logistic_regression", "majority_class", "gradient_boosting",
+                                                  "bgnbd_p_no_purchase"}
     for target, model in results.models.items():
         assert model.status == "ok", target
         if results.published[target] != "logistic_regression":
@@ -106,8 +107,10 @@ def test_every_model_beats_its_baselines(demo_build):
     metrics = _frame(demo_build, "select * from ml.ml_label_model_metrics")
     assert set(metrics["target"]) == {"churn_risk", "lifecycle_stage", "value_tier"}
     baselines = metrics[metrics["model_role"] == "baseline"]
-    assert {"majority_class", "rule_carried_forward", "recency_rank", "bgnbd_p_no_purchase",
-            "clv_rank"} <= set(baselines["model"])
+    assert {"majority_class", "rule_carried_forward", "recency_rank", "clv_rank"} <= set(baselines["model"])
+    # BG/NBD's P(no purchase) is a churn candidate (challenger), no longer a baseline
+    bgnbd = metrics[metrics["model"] == "bgnbd_p_no_purchase"]
+    assert set(bgnbd["target"]) == {"churn_risk"} and set(bgnbd["model_role"]) == {"challenger"}
     # one published candidate per target, chosen on log loss, never worse than the majority class
     published = metrics[metrics["is_published"]]
     assert published.groupby("target")["model"].nunique().eq(1).all()

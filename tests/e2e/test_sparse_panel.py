@@ -43,9 +43,48 @@ def test_every_published_model_beats_the_majority_class_on_log_loss(sparse_build
             assert "no candidate beats" in published["selection_reason"].iloc[0]
         else:
             assert published["value"].iloc[0] < majority, target
-    # the published churn probabilities come with the purchase model's baseline next to them
+    # the published churn probabilities come with the purchase model's candidate next to them
     assert {"bgnbd_p_no_purchase", "recency_rank"} <= set(
         _frame(sparse_build, "select model from ml.ml_label_model_metrics where target = 'churn_risk'")["model"])
+
+
+def test_churn_publishes_the_candidate_the_log_loss_rule_picks(sparse_build):
+    """On this panel BG/NBD's P(no purchase) is a candidate for churn like the others: whichever
+    the rule picks from the table's own log losses is published, and when it is BG/NBD the
+    scoring-date probabilities are the purchase model's (customers it does not score: one fill)."""
+    from customer_activation.labels.calibration import CANDIDATES, choose_candidate
+    from customer_activation.settings import registry
+
+    m = _frame(sparse_build, "select model, model_role, value, is_published, selection_reason "
+                             "from ml.ml_label_model_metrics where target = 'churn_risk' and metric = 'log_loss'")
+    loss = dict(zip(m["model"], m["value"]))
+    assert m.loc[m["model"] == "bgnbd_p_no_purchase", "model_role"].tolist() == ["challenger"]
+    margin = next(e["default"] for e in registry() if e["name"] == "label_model_selection_margin")
+    chosen, _ = choose_candidate({name: loss.get(name) for name in CANDIDATES}, margin)
+    assert m.loc[m["is_published"], "model"].tolist() == [chosen]
+    # with the best log loss by the margin over every other candidate, BG/NBD is what is published
+    others = [loss[n] for n in CANDIDATES if n != "bgnbd_p_no_purchase" and pd.notna(loss.get(n))]
+    if loss["bgnbd_p_no_purchase"] < min(others) - margin:
+        assert chosen == "bgnbd_p_no_purchase"
+    if chosen != "bgnbd_p_no_purchase":
+        return
+    published = _frame(sparse_build, "select distinct published_model from ml.ml_label_model_parameters "
+                                     "where target = 'churn_risk'")["published_model"].tolist()
+    assert published == ["bgnbd_p_no_purchase"]
+    got = _frame(sparse_build, """
+        select s.customer_id, s.probability, s.model_version, s.decision_weight, p.bgnbd_p_no_purchase
+        from ml.ml_customer_label_scores as s
+        left join ml.ml_customer_purchase_scores as p
+            on p.customer_id = s.customer_id and p.feature_date_role = 'scoring'
+        where s.target = 'churn_risk' and s.class_label = 'churned'""")
+    scored = got["bgnbd_p_no_purchase"].notna()
+    assert scored.mean() > 0.5
+    assert np.abs(got.loc[scored, "probability"] - got.loc[scored, "bgnbd_p_no_purchase"].clip(1e-6, 1 - 1e-6)).max() < 1e-12
+    assert got.loc[~scored, "probability"].nunique() <= 1  # the documented fill
+    assert got["model_version"].nunique() == 1 and (got["decision_weight"] > 1).all()
+    runs = _frame(sparse_build, "select model_version, reason from ml.ml_label_model_fit "
+                                 "where result_kind = 'runs' and target = 'churn_risk'")
+    assert got["model_version"].iloc[0] in set(runs["model_version"])
 
 
 def test_metrics_by_order_band_and_churn_is_not_one_order(sparse_build):

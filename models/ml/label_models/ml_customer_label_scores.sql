@@ -1,6 +1,7 @@
 {#- One row per customer, target and class at as_of_date: the probability of the class from the
     published label model (scored in SQL from ml_label_model_parameters, or, when the
-    gradient-boosting challenger is published, its probabilities computed in the fit), whether it is the
+    gradient-boosting challenger or, for churn_risk, BG/NBD's P(no purchase in the horizon) at the
+    scoring date is published, its probabilities computed in the fit), whether it is the
     predicted class (the largest probability × decision_weight: for a prior-corrected model
     1 / the training class share, the class most over-represented against its base rate, as
     the balanced fit decided; ties to the earlier class), and the model version.

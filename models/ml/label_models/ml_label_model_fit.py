@@ -24,8 +24,10 @@ def model(dbt, session):
     rfm = to_frame(dbt.ref("int_customer_rfm"), "feature_date_role = 'training'", ["customer_id", "feature_date_role", "recency_days"])
     history = to_frame(dbt.ref("int_customer_purchase_history"), "feature_date_role = 'training'",
                        ["customer_id", "n_order_days"])
-    purchase = to_frame(dbt.ref("ml_customer_purchase_scores"), "feature_date_role in ('backtest', 'training')",
+    purchase = to_frame(dbt.ref("ml_customer_purchase_scores"), "feature_date_role in ('backtest', 'training', 'scoring')",
                         ["customer_id", "feature_date_role", "bgnbd_p_no_purchase", "clv"])
+    purchase_parameters = to_frame(dbt.ref("ml_purchase_model_parameters"), None,
+                                   ["feature_date_role", "model_status", "r", "alpha", "a", "b", "bgnbd_n_customers"])
     # baseline "nothing changes": the label of the window before the training date
     carried_forward = labels.loc[labels["feature_date_role"] == "backtest", ["customer_id", "target", "rule_label"]]
     carried_forward = carried_forward.rename(columns={"rule_label": "label"})
@@ -34,6 +36,9 @@ def model(dbt, session):
     results = train_label_models(
         vectors, labels, feature_cols, carried_forward=carried_forward, recency=recency,
         order_counts=history.rename(columns={"n_order_days": "n_orders"}), purchase_scores=purchase,
+        purchase_parameters=purchase_parameters,
+        scoring_customers=lambda: to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role = 'scoring'",
+                                           ["customer_id"])["customer_id"],
         scoring_vectors=lambda: to_frame(dbt.ref("int_customer_feature_vectors"), "feature_date_role = 'scoring'",
                                          ["customer_id", *feature_cols], float32=feature_cols),
         settings=settings, class_order=class_order)

@@ -32,9 +32,10 @@ from customer_activation.labels.pipeline import version_hash
 
 __all__ = ["CANDIDATES", "calibrate", "choose_candidate", "prior_corrected"]
 
-#: The candidates that can be published, in order of preference (the first is the default).
-CANDIDATES = ("logistic_regression", "gradient_boosting", "majority_class")
-
+#: The candidates that can be published, in order of preference (the first is the default;
+#: bgnbd_p_no_purchase, the purchase model's P(no purchase in the horizon), for churn_risk only).
+CANDIDATES = ("logistic_regression", "gradient_boosting", "bgnbd_p_no_purchase", "majority_class")
+CHALLENGERS = CANDIDATES[1:-1]
 
 def _softmax(eta: np.ndarray) -> np.ndarray:
     e = np.exp(eta - eta.max(axis=1, keepdims=True))
@@ -106,28 +107,35 @@ def _version(model: FittedLabelModel, temperature: float, offset: np.ndarray) ->
 def choose_candidate(log_losses: dict[str, float], margin: float) -> tuple[str, str]:
     """The candidate to publish and why, from the holdout log loss of each candidate
     (CANDIDATES; a missing or NaN value = not available). The logistic regression is the
-    default; the challenger replaces it when its log loss is lower by more than ``margin``
-    nats; whichever it is must beat the majority class by more than ``margin``, else the next
-    candidate that does is published, else the majority class (the class shares)."""
+    default; each challenger in turn (gradient_boosting, then bgnbd_p_no_purchase) replaces the
+    leader when its log loss is lower than the leader's by more than ``margin`` nats; whichever
+    leads must beat the majority class by more than ``margin``, else the next candidate (in
+    order of preference) that does is published, else the majority class (the class shares)."""
     def value(name: str) -> float:
         v = log_losses.get(name)
         return float("nan") if v is None else float(v)
 
-    lr, gb, majority = (value(name) for name in CANDIDATES)
+    majority = value("majority_class")
     if np.isnan(majority):
         return "logistic_regression", "no majority-class log loss to compare with: the default"
-    order = ["logistic_regression", "gradient_boosting"]
-    if not np.isnan(gb) and (np.isnan(lr) or gb < lr - margin):
-        order = ["gradient_boosting", "logistic_regression"]
+    models = [name for name in CANDIDATES if name != "majority_class"]
+    leader, beaten = "logistic_regression", []
+    for name in CHALLENGERS:
+        v, best = value(name), value(leader)
+        if not np.isnan(v) and (np.isnan(best) or v < best - margin):
+            beaten.append(leader)
+            leader = name
+    order = [leader] + [name for name in models if name != leader]
+    compared = ", ".join(f"{name} {value(name):.4f}" for name in models if not np.isnan(value(name)))
     for name in order:
         v = value(name)
         if not np.isnan(v) and v < majority - margin:
-            other = [o for o in order if o != name][0]
-            versus = (f"; {other} {value(other):.4f}" if not np.isnan(value(other)) else "")
-            why = ("the default" if name == "logistic_regression" and order[0] == name
-                   else f"beats logistic_regression by more than {margin:g}" if name == "gradient_boosting"
-                   and order[0] == name else "the challenger loses to the majority class")
-            return name, (f"log loss {v:.4f} < majority class {majority:.4f} - margin {margin:g}{versus}: {why}")
+            versus = "; ".join(f"{o} {value(o):.4f}" for o in models if o != name and not np.isnan(value(o)))
+            why = ("the default" if name == "logistic_regression" and leader == name
+                   else f"beats {' then '.join(beaten)} by more than {margin:g}" if leader == name
+                   else f"{leader} loses to the majority class")
+            return name, (f"log loss {v:.4f} < majority class {majority:.4f} - margin {margin:g}"
+                          f"{'; ' + versus if versus else ''}: {why}")
     return "majority_class", (f"no candidate beats the majority class's log loss {majority:.4f} by {margin:g} "
-                              f"(logistic_regression {lr:.4f}, gradient_boosting {gb:.4f}): "
-                              "the class shares of the training rows are published")
+                              f"({compared or 'none available'}): the class shares of the training rows are published")
+

@@ -2,10 +2,10 @@
 metric rows they give (overall and per order-count band).
 
 Candidates (what can be published, labels.calibration.choose_candidate): the calibrated
-logistic regression, the prior-corrected gradient-boosting challenger, the majority class.
-Baselines: the label carried forward (a smoothed one-hot), the recency ranking (churn), the
-purchase model's P(no purchase in the horizon) (churn: ranking and probability) and its CLV
-ranking (value tier: ROC AUC of CLV for ``high`` against the rest).
+logistic regression, the prior-corrected gradient-boosting challenger, the purchase model's
+P(no purchase in the horizon) (churn_risk only: ``bgnbd_p_no_purchase``), the majority class.
+Baselines: the label carried forward (a smoothed one-hot), the recency ranking (churn) and the
+purchase model's CLV ranking (value tier: ROC AUC of CLV for ``high`` against the rest).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 
 from customer_activation.labels.challenger import FittedGradientBoosting, fit_gradient_boosting
 from customer_activation.labels.classifier import FittedLabelModel
-from customer_activation.labels.data import ID, METRIC_NAMES, PREDICT_ROWS, LabelModelSettings
+from customer_activation.labels.data import ID, METRIC_NAMES, PREDICT_ROWS, LabelModelSettings, _weights
 from customer_activation.labels.metrics import DEFAULT_LABEL_SMOOTHING, one_hot, prior_proba, ranking_auc
 from customer_activation.labels.pipeline import version_hash
 
@@ -109,22 +109,57 @@ def _clv_rows(target: str, band: str, evaluation: pd.DataFrame, y_true: np.ndarr
     return rows
 
 
-def _bgnbd_churn_proba(backtest: pd.DataFrame, evaluation: pd.DataFrame, classes: list[Any],
-                       scores: pd.DataFrame) -> np.ndarray:
-    """P(churned) = the purchase model's P(no purchase in the horizon) at the training date; a
-    customer it does not score (no completed order yet) gets the churned share of such
-    customers among the backtest rows (their labels are before the training date)."""
-    at_backtest = scores.loc[scores["feature_date_role"] == "backtest", [ID]]
-    unscored = ~backtest[ID].isin(at_backtest[ID])
-    fill = float((backtest.loc[unscored, "label"] == "churned").mean()) if unscored.any() else 1.0
-    at = scores.loc[scores["feature_date_role"] == "training", [ID, "bgnbd_p_no_purchase"]]
-    p = evaluation[[ID]].merge(at, on=ID, how="left")["bgnbd_p_no_purchase"].fillna(fill).to_numpy(dtype=float)
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    out = np.zeros((len(evaluation), len(classes)))
+BGNBD = "bgnbd_p_no_purchase"
+BGNBD_PARAMETERS = ("r", "alpha", "a", "b")
+
+
+def bgnbd_fill(labelled: pd.DataFrame, scores: pd.DataFrame, fit_role: str) -> float:
+    """P(churned) of a customer the purchase model does not score (no completed order yet):
+    the churned share of such customers among ``labelled`` (the rows at ``fit_role``, whose
+    labels end by the next feature date); none among them: the churned share of all of them."""
+    scored = labelled[ID].isin(scores.loc[scores["feature_date_role"] == fit_role, ID])
+    rows = labelled.loc[~scored] if (~scored).any() else labelled
+    return float((rows["label"] == "churned").mean()) if len(rows) else 1.0
+
+
+def bgnbd_churn_proba(ids: pd.Series, classes: list[Any], scores: pd.DataFrame, score_role: str,
+                      fill: float) -> np.ndarray:
+    """P(churned) = the purchase model's P(no purchase in the horizon) at ``score_role`` for the
+    customers ``ids`` (``fill`` for those it does not score), aligned to ``classes``."""
+    at = scores.loc[scores["feature_date_role"] == score_role, [ID, "bgnbd_p_no_purchase"]]
+    p = pd.DataFrame({ID: ids.to_numpy()}).merge(at, on=ID, how="left")["bgnbd_p_no_purchase"]
+    p = np.clip(p.fillna(fill).to_numpy(dtype=float), 1e-6, 1 - 1e-6)
+    out = np.zeros((len(ids), len(classes)))
     out[:, classes.index("churned")] = p
     if "retained" in classes:
         out[:, classes.index("retained")] = 1 - p
     return out
+
+
+def bgnbd_version(parameters: pd.DataFrame | None, role: str, fill: float) -> str | None:
+    """The version of the BG/NBD churn candidate scored at ``role``: a hash of the purchase
+    model's parameters fitted there (and the fill of unscored customers); None when unknown."""
+    if parameters is None or not (parameters["feature_date_role"] == role).any():
+        return None
+    row = parameters.loc[parameters["feature_date_role"] == role].iloc[0]
+    return version_hash({"model": BGNBD, "feature_date_role": role, "fill": repr(float(fill)),
+                         "n_customers": row.get("bgnbd_n_customers"),
+                         **{k: repr(float(row[k])) for k in BGNBD_PARAMETERS if k in row and pd.notna(row[k])}})
+
+
+def bgnbd_unavailable(scores: pd.DataFrame | None, parameters: pd.DataFrame | None, roles: tuple[str, ...]) -> str | None:
+    """Why the BG/NBD churn candidate cannot be scored at ``roles`` (None when it can): no
+    purchase model, or no BG/NBD fit (or no scored customer) at one of the dates."""
+    if scores is None:
+        return "no purchase model (ml_customer_purchase_scores) to take BG/NBD's P(no purchase) from"
+    for role in roles:
+        if parameters is not None and (parameters["feature_date_role"] == role).any():
+            row = parameters.loc[parameters["feature_date_role"] == role].iloc[0]
+            if pd.isna(row.get("r")):
+                return f"no BG/NBD fit at the {role} date (purchase model status {row.get('model_status')})"
+        if not (scores["feature_date_role"] == role).any():
+            return f"the purchase model scores no customer at the {role} date"
+    return None
 
 
 def _candidates_and_baselines(target: str, backtest: pd.DataFrame, evaluation: pd.DataFrame, classes: list[Any],
@@ -161,11 +196,48 @@ def _candidates_and_baselines(target: str, backtest: pd.DataFrame, evaluation: p
         k = len(classes)
         probas["rule_carried_forward"] = one_hot(y_cf, classes) * (1 - DEFAULT_LABEL_SMOOTHING) + DEFAULT_LABEL_SMOOTHING / k
         reasons["rule_carried_forward"] = f"hard labels, smoothed by {DEFAULT_LABEL_SMOOTHING}"
-    scores = baselines.get("purchase_scores")
-    if target == "churn_risk" and scores is not None and "churned" in classes and len(classes) == 2:
-        probas["bgnbd_p_no_purchase"] = _bgnbd_churn_proba(backtest, evaluation, classes, scores)
-        reasons["bgnbd_p_no_purchase"] = "the purchase model (BG/NBD) at the training date: P(no purchase in the horizon)"
+    if target == "churn_risk" and "churned" in classes and len(classes) == 2:
+        scores, parameters = baselines.get("purchase_scores"), baselines.get("purchase_parameters")
+        missing = bgnbd_unavailable(scores, parameters, ("backtest", "training", "scoring"))
+        if missing is None:
+            fill = bgnbd_fill(backtest, scores, "backtest")
+            probas[BGNBD] = bgnbd_churn_proba(evaluation[ID], classes, scores, "training", fill)
+            shares = _class_shares(backtest, classes, settings)
+            weights[BGNBD] = 1 / np.clip(shares, 1e-12, None)
+            versions[BGNBD] = bgnbd_version(parameters, "training", fill)
+            reasons[BGNBD] = ("the purchase model (BG/NBD) fitted before the training date: P(no purchase in the "
+                              f"horizon); customers it does not score get {fill:.4f}, the churned share of such "
+                              "customers at the backtest date")
+        else:
+            reasons[BGNBD] = f"candidate absent: {missing}"
     return probas, reasons, versions, weights
+
+
+def _class_shares(labelled: pd.DataFrame, classes: list[Any], settings: LabelModelSettings) -> np.ndarray:
+    """The class shares of ``labelled`` (manual labels weighted as in the fits), aligned to ``classes``."""
+    w = _weights(labelled, settings.label_model_manual_weight)
+    y = labelled["label"].to_numpy(dtype=object)
+    shares = np.array([w[y == c].sum() for c in classes], dtype=float)
+    return shares / shares.sum() if shares.sum() > 0 else np.full(len(classes), 1 / max(len(classes), 1))
+
+
+def _bgnbd_scores(target: str, holdout: pd.DataFrame, ids: pd.Series, classes: list[Any], scores: pd.DataFrame,
+                  parameters: pd.DataFrame | None, settings: LabelModelSettings) -> tuple[pd.DataFrame, str, float]:
+    """The published BG/NBD churn probabilities at the scoring date, long (SCORE_COLUMNS):
+    P(churned) = bgnbd_p_no_purchase of the purchase model fitted at the scoring date, the
+    customers it does not score filled with the churned share of such customers among the
+    training-date rows; decision weights 1 / the training-date class shares (as the
+    prior-corrected candidates). Returns (scores, version, fill)."""
+    ids = pd.Series(sorted(pd.unique(ids.astype(str))), dtype=object)
+    fill = bgnbd_fill(holdout, scores, "training")
+    proba = bgnbd_churn_proba(ids, classes, scores, "scoring", fill)
+    weights = 1 / np.clip(_class_shares(holdout, classes, settings), 1e-12, None)
+    version = bgnbd_version(parameters, "scoring", fill) or version_hash({"model": BGNBD, "fill": repr(fill)})
+    frames = [pd.DataFrame({"customer_id": ids.to_numpy(), "target": target, "model_version": version,
+                            "class": str(c), "class_index": j, "probability": proba[:, j],
+                            "decision_weight": weights[j]})
+              for j, c in enumerate(classes)]
+    return pd.concat(frames, ignore_index=True)[SCORE_COLUMNS], version, fill
 
 
 def _aligned(values: np.ndarray, own: list[Any], classes: list[Any]) -> np.ndarray:

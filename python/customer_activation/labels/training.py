@@ -39,7 +39,9 @@ import pandas as pd
 from customer_activation.labels.calibration import CANDIDATES, calibrate, choose_candidate
 from customer_activation.labels.candidates import (
     BANDS,
+    BGNBD,
     SCORE_COLUMNS,
+    _bgnbd_scores,
     _candidates_and_baselines,
     _clv_rows,
     _gb_scores,
@@ -101,6 +103,8 @@ def train_label_models(
     recency: pd.DataFrame | None = None,
     order_counts: pd.DataFrame | None = None,
     purchase_scores: pd.DataFrame | None = None,
+    purchase_parameters: pd.DataFrame | None = None,
+    scoring_customers: Callable[[], pd.Series] | None = None,
     scoring_vectors: Callable[[], pd.DataFrame] | None = None,
     settings: LabelModelSettings,
     targets: tuple[str, ...] = TARGETS,
@@ -112,16 +116,20 @@ def train_label_models(
     ``training`` rows. ``recency``: (customer_id, recency_days) at the training feature date,
     for the churn ranking baseline. ``order_counts``: (customer_id, n_orders) at the training
     date, for the metrics by order-count band. ``purchase_scores``: (customer_id,
-    feature_date_role, bgnbd_p_no_purchase, clv) of the purchase model at the backtest and
-    training dates, for its baselines. ``scoring_vectors``: called for the scoring-date
-    vectors when a challenger that SQL cannot score is published. ``class_order``: preferred
+    feature_date_role, bgnbd_p_no_purchase, clv) of the purchase model at the backtest,
+    training and scoring dates, for its baselines and the BG/NBD churn candidate;
+    ``purchase_parameters``: its parameter rows (feature_date_role, model_status, r, alpha, a,
+    b, bgnbd_n_customers), for that candidate's versions and status. ``scoring_vectors``:
+    called for the scoring-date vectors when a challenger that SQL cannot score is published;
+    ``scoring_customers``: called for the scoring-date customer ids when the BG/NBD candidate
+    is published (default: the ids of ``scoring_vectors``, else the customers it scores). ``class_order``: preferred
     class order per target.
     """
     params_frames, metric_rows, calib_frames, run_rows, score_frames = [], [], [], [], []
     models: dict[str, FittedLabelModel] = {}
     published_models: dict[str, str] = {}
     baselines = {"carried_forward": carried_forward, "recency": recency, "order_counts": order_counts,
-                 "purchase_scores": purchase_scores}
+                 "purchase_scores": purchase_scores, "purchase_parameters": purchase_parameters}
     for target in targets:
         backtest = _labelled(vectors, labels, target, "backtest", feature_cols)
         holdout = _labelled(vectors, labels, target, "training", feature_cols)
@@ -189,6 +197,19 @@ def train_label_models(
             else:
                 score_frames.append(_gb_scores(target, gb_final, scoring_vectors(), classes))
                 published = dataclasses.replace(final, version=gb_final.version)
+        elif chosen == BGNBD:
+            # the candidate is only offered when the purchase model scores the scoring date too
+            ids = (scoring_customers() if scoring_customers is not None
+                   else scoring_vectors()[ID] if scoring_vectors is not None
+                   else purchase_scores.loc[purchase_scores["feature_date_role"] == "scoring", ID])
+            frame, version, fill = _bgnbd_scores(target, holdout, ids, classes, purchase_scores,
+                                                 purchase_parameters, settings)
+            score_frames.append(frame)
+            published = dataclasses.replace(
+                final, version=version,
+                reason=(f"BG/NBD published: P(churned) = bgnbd_p_no_purchase of the purchase model fitted at the "
+                        f"scoring date; customers it does not score get {fill:.4f}, the churned share of such "
+                        "customers at the training date"))
         published_models[target] = chosen
         _, rare = _drop_rare_classes(holdout, settings.label_model_min_class_rows)
         params = scoring_parameters(published if chosen == "majority_class" else final)
@@ -205,6 +226,7 @@ def train_label_models(
             "status": final.status,
             "reason": "; ".join(filter(None, [
                 final.reason,
+                published.reason if published is not final and published.reason != final.reason else "",
                 f"classes with fewer than {settings.label_model_min_class_rows} labels left out of training: {', '.join(rare)}"
                 if rare else ""])) or None,
             "n_train_rows": int(final.n_train),
