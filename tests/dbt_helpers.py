@@ -63,10 +63,16 @@ def run_dbt(args: list[str], workdir: Path, vars_: dict | None = None, check: bo
     return result
 
 
+# Columns that measure how long a run took: they differ between any two runs, so two builds
+# are compared without them (every other column of the table is compared).
+WALL_TIME_COLUMNS = {"fit_seconds"}
+
+
 def table_differences(db_a: Path, db_b: Path) -> list:
     """Everything that differs between two builds: relations present in one only (or of another
     kind), view definitions, and for every table the rows of each that the other lacks
-    (`except all`, so duplicates count). Empty when the builds are identical."""
+    (`except all`, so duplicates count), without WALL_TIME_COLUMNS. Empty when the builds are
+    identical."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{db_a}' as build_a (read_only)")
@@ -87,8 +93,12 @@ def table_differences(db_a: Path, db_b: Path) -> list:
             if kind != "table" or rel_b.get((schema, name)) != "table":
                 continue
             a, b = f"build_a.{schema}.{name}", f"build_b.{schema}.{name}"
-            only_a = con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
-            only_b = con.execute(f"select count(*) from (select * from {b} except all select * from {a})").fetchone()[0]
+            columns = [c for (c,) in con.execute(f"""select column_name from duckdb_columns()
+                where database_name = 'build_a' and schema_name = '{schema}' and table_name = '{name}'
+                order by column_index""").fetchall() if c not in WALL_TIME_COLUMNS]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            only_a = con.execute(f"select count(*) from (select {listed} from {a} except all select {listed} from {b})").fetchone()[0]
+            only_b = con.execute(f"select count(*) from (select {listed} from {b} except all select {listed} from {a})").fetchone()[0]
             if only_a or only_b:
                 differences.append((f"{schema}.{name}", f"{only_a} rows only in the first",
                                     f"{only_b} rows only in the second"))

@@ -93,7 +93,7 @@ def _bad_orders(ctx, rng, orders, bad, nk, order_off):
     orders = _interleave(orders, ext, rng.integers(0, nk + 1, ext.num_rows))
     if ctx.fmt == "csv":
         s5 = _to_csv_strings(src.slice(5 * k, k).set_column(0, "order_id", ids.slice(5 * k, k)))
-        s5[3] = _vocab_col(["abc", "12.5x", "1.2.3", "n/a"], np.arange(k) % 4)
+        s5[3] = _vocab_col(["abc", "12.5x", "1.2.3", "twelve"], np.arange(k) % 4)
         orders = _csv_mix(orders, s5, rng)
         bad[("orders", "unparseable_number")] = k
         s6 = _to_csv_strings(src.slice(6 * k, k).set_column(0, "order_id", ids.slice(6 * k, k)))
