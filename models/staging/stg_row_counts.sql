@@ -30,7 +30,7 @@ rejected_counts as (
     group by source_table
 ),
 
-{#- customers and orders are read, and none is kept: the build stops, saying why -#}
+{# customers and orders are read, and none is kept: the build stops, saying why #}
 nothing_kept as (
     select
         input_counts.source_table,

@@ -195,9 +195,13 @@ select
     bounded.outcome_source,
     bounded.outcome_match,
     case
-        when bounded.outcome_source = 'orders' then case when coalesce(order_stats.n_orders, 0) > 0 then 1 else 0 end
-        when bounded.outcome_source = 'events' then case when coalesce(event_stats.n_matching_events, 0) > 0 then 1 else 0 end
-        else case when coalesce(response_stats.n_matching_responses, 0) > 0 then 1 else 0 end
+        when bounded.outcome_source = 'orders' and coalesce(order_stats.n_orders, 0) > 0 then 1
+        when bounded.outcome_source = 'events' and coalesce(event_stats.n_matching_events, 0) > 0 then 1
+        when
+            bounded.outcome_source not in ('orders', 'events')
+            and coalesce(response_stats.n_matching_responses, 0) > 0
+            then 1
+        else 0
     end as converted,
     cast(coalesce(order_stats.n_orders, 0) as {{ dbt.type_bigint() }}) as n_orders,
     cast(round(coalesce(order_stats.order_revenue, 0), 2) as {{ type_double() }}) as order_revenue,
