@@ -26,6 +26,7 @@ from customer_activation.similarity.inputs import (
     _to_text,
 )
 from customer_activation.similarity.methods import METHODS, accuracy_by_confidence, choose, predict_with, score
+from customer_activation.threads import single_threaded
 
 __all__ = [
     "evaluate_imputation",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@single_threaded
 def impute_attributes(
     features: pd.DataFrame,
     attributes: pd.DataFrame,
@@ -151,6 +153,7 @@ def impute_attributes(
     return pd.concat(frames, ignore_index=True)[columns]
 
 
+@single_threaded
 def evaluate_imputation(
     features: pd.DataFrame,
     attributes: pd.DataFrame,
