@@ -195,12 +195,11 @@ select
     bounded.outcome_source,
     bounded.outcome_match,
     case
-        when bounded.outcome_source = 'orders' and coalesce(order_stats.n_orders, 0) > 0 then 1
-        when bounded.outcome_source = 'events' and coalesce(event_stats.n_matching_events, 0) > 0 then 1
-        when
-            bounded.outcome_source not in ('orders', 'events')
-            and coalesce(response_stats.n_matching_responses, 0) > 0
-            then 1
+        when coalesce(case bounded.outcome_source
+            when 'orders' then order_stats.n_orders
+            when 'events' then event_stats.n_matching_events
+            else response_stats.n_matching_responses
+        end, 0) > 0 then 1
         else 0
     end as converted,
     cast(coalesce(order_stats.n_orders, 0) as {{ dbt.type_bigint() }}) as n_orders,
