@@ -5,13 +5,19 @@
     that can only be read with the other separator (132,30 when it is '.') is not guessed: the
     build stops, naming the table, the column, the value and the var (parse_failure_reason). -#}
 {% macro parse_money(expr) -%}
-  {{ safe_cast_decimal(decimal_text(expr)) }}
+  {{ money_from_text(clean_text(expr)) }}
 {%- endmacro %}
 
-{#- The number as text with a '.' decimal point and no grouping, or the text as it is when it
-    is not written in the convention (then the cast fails and the value is unparseable). -#}
-{% macro decimal_text(expr) -%}
-  {%- set stripped = strip_currency(clean_text(expr)) -%}
+{#- The same from text that is already clean (clean_text). -#}
+{% macro money_from_text(text) -%}
+  {{ safe_cast_decimal(decimal_text(text)) }}
+{%- endmacro %}
+
+{#- Clean text (clean_text) of a number as text with a '.' decimal point and no grouping, or as
+    it is when it is not written in the convention (then the cast fails and the value is
+    unparseable). -#}
+{% macro decimal_text(text) -%}
+  {%- set stripped = strip_currency(text) -%}
   {%- if setting('decimal_separator') == ',' -%}
   case when {{ matches_regex(stripped, '[-+]?[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?') }}
             then replace(replace({{ stripped }}, '.', ''), ',', '.')
@@ -23,9 +29,9 @@
   {%- endif -%}
 {%- endmacro %}
 
-{#- True when the text is a number only in the other decimal convention. -#}
-{% macro other_decimal_convention(expr) -%}
-  {%- set stripped = strip_currency(clean_text(expr)) -%}
+{#- True when the clean text is a number only in the other decimal convention. -#}
+{% macro other_decimal_convention(text) -%}
+  {%- set stripped = strip_currency(text) -%}
   {%- if setting('decimal_separator') == ',' -%}
   {{ matches_regex(stripped, '[-+]?([0-9]*[.][0-9]{1,2}|[0-9]*[.][0-9]{4,}|[0-9]{4,}[.][0-9]+|[0-9]{1,3}(,[0-9]{3})+[.][0-9]+)') }}
   {%- else -%}

@@ -8,7 +8,12 @@
     A numeric date that cannot be read in the column's order but can in another is rejected as
     ambiguous_date (parse_failure_reason), never read with a different order than its column. -#}
 {% macro parse_timestamp(expr, date_order='undecided') -%}
-  {%- set text = clean_text(expr) -%}
+  {{ timestamp_from_text(clean_text(expr), date_order) }}
+{%- endmacro %}
+
+{#- The same from text that is already clean (clean_text): the parsed models clean every column
+    once, then parse the clean text (parsed_contract_columns). -#}
+{% macro timestamp_from_text(text, date_order='undecided') -%}
   coalesce(
     {#- only a text that starts like ISO (YYYY-): the engines' casts also take 1/3/24 as year 1 -#}
     case when substr({{ text }}, 5, 1) = '-' then {{ iso_timestamp(text) }} end,
@@ -18,15 +23,25 @@
 {%- endmacro %}
 
 {% macro parse_date(expr, date_order='undecided') -%}
-  cast({{ parse_timestamp(expr, date_order) }} as date)
+  {{ date_from_text(clean_text(expr), date_order) }}
+{%- endmacro %}
+
+{% macro date_from_text(text, date_order='undecided') -%}
+  cast({{ timestamp_from_text(text, date_order) }} as date)
 {%- endmacro %}
 
 {% macro iso_timestamp(text) -%}
   {{ return(adapter.dispatch('iso_timestamp', 'customer_activation')(text)) }}
 {%- endmacro %}
 
+{#- DuckDB: a cast to timestamp ignores an offset, so a text with one (Z, +02:00, UTC: a sign or a
+    letter after the date) goes through timestamptz; the others take the plain cast, about
+    twice as fast. -#}
 {% macro duckdb__iso_timestamp(text) -%}
-  try_cast(try_cast({{ text }} as timestamptz) as timestamp)
+  case when lower(substr({{ text }}, 12)) = upper(substr({{ text }}, 12))
+            and strpos(substr({{ text }}, 12), '+') = 0 and strpos(substr({{ text }}, 12), '-') = 0
+       then try_cast({{ text }} as timestamp)
+       else try_cast(try_cast({{ text }} as timestamptz) as timestamp) end
 {%- endmacro %}
 
 {% macro default__iso_timestamp(text) -%}
@@ -91,9 +106,8 @@
   end
 {%- endmacro %}
 
-{#- True when a numeric date does not read in the column's order but does in another. -#}
-{% macro parses_in_another_date_order(raw_expr, date_order) -%}
-  {%- set text = clean_text(raw_expr) -%}
+{#- True when a numeric date (clean text) does not read in the column's order but does in another. -#}
+{% macro parses_in_another_date_order(text, date_order) -%}
   {%- set others = {'dmy': ['mdy'], 'mdy': ['dmy'], 'ymd': ['dmy', 'mdy'], 'undecided': ['dmy', 'mdy']}[date_order] -%}
   ({%- for other in others -%}{{ numeric_date(text, other) }} is not null{{ " or " if not loop.last }}{%- endfor -%})
 {%- endmacro %}

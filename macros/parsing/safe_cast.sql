@@ -20,43 +20,63 @@
 {#- Integers: '3', ' 3 ', '+3' and '3.0' (as written by tools that store ints as floats) parse;
     '3.5', '0x1F' and '1e3' do not (not_integer): a value is never rounded. -#}
 {% macro parse_int(expr) -%}
-  {%- set text = clean_text(expr) -%}
+  {{ int_from_text(clean_text(expr)) }}
+{%- endmacro %}
+
+{#- The same from text that is already clean (clean_text): the parsed models clean every column
+    once, then parse the clean text (parsed_contract_columns). -#}
+{% macro int_from_text(text) -%}
   case when {{ matches_regex(text, '[-+]?[0-9]{1,18}([.]0*)?') }}
        then {{ safe_cast("regexp_replace(" ~ text ~ ", '[.]0*$', '')", 'bigint') }} end
 {%- endmacro %}
 
-{#- A number where an integer is expected: decimals, an exponent or a hexadecimal literal. -#}
-{% macro looks_like_number(expr) -%}
-  ({{ matches_regex(clean_text(expr), '[-+]?([0-9]+[.,][0-9]+|[.,][0-9]+|[0-9]+([.][0-9]*)?[eE][-+]?[0-9]+|0[xX][0-9a-fA-F]+|[0-9]{19,})') }})
+{#- Clean text of a number where an integer is expected: decimals, an exponent or a hexadecimal literal. -#}
+{% macro looks_like_number(text) -%}
+  ({{ matches_regex(text, '[-+]?([0-9]+[.,][0-9]+|[.,][0-9]+|[0-9]+([.][0-9]*)?[eE][-+]?[0-9]+|0[xX][0-9a-fA-F]+|[0-9]{19,})') }})
 {%- endmacro %}
 
 {% macro parse_float(expr) -%}
-  {{ safe_cast(decimal_text(expr), 'double') }}
+  {{ float_from_text(clean_text(expr)) }}
 {%- endmacro %}
 
-{# True when the text holds a value but it did not parse. #}
-{% macro is_unparseable(raw_expr, parsed_expr) -%}
-  ({{ clean_text(raw_expr) }} is not null and {{ parsed_expr }} is null)
+{% macro float_from_text(text) -%}
+  {{ safe_cast(decimal_text(text), 'double') }}
+{%- endmacro %}
+
+{#- True when a typed column's text holds a value but it did not parse: the relation (`prefix`,
+    e.g. 'parsed.') has the parsed value as <column> and its clean text (clean_text) as
+    text_<column> (parsed_contract_columns). The parsed value's null test comes first: inside
+    a CASE condition the clean text is then read only for the (few) rows whose value is null.
+    The clean text is a column, never clean_text(raw_<column>) again: DuckDB hoists an
+    expression used twice out of a CASE and would clean every row's raw text once more. -#}
+{% macro is_unparseable(column, prefix='') -%}
+  ({{ prefix }}{{ column }} is null and {{ prefix }}text_{{ column }} is not null)
 {%- endmacro %}
 
 {#- The check of one typed column: (text present but not parsed, the reason), the reason
     following the column's type: not_integer / unparseable_number, ambiguous_date /
     unparseable_date; a number written with the other decimal separator stops the build
-    (decimal_separator_guard). For the `checks` of checked_rows or a parse_reason. -#}
+    (decimal_separator_guard). For the `checks` of checked_rows. -#}
 {% macro unparseable_check(table, column) -%}
-  {{ return((is_unparseable('raw_' ~ column, column), parse_failure_reason(table, column))) }}
+  {{ return((is_unparseable(column), parse_failure_reason(table, column))) }}
 {%- endmacro %}
 
+{#- One branch of a CASE: when the column's text did not parse, its reason (for a parse_reason). -#}
+{% macro when_unparseable(table, column, prefix='') -%}
+  when {{ is_unparseable(column, prefix) }} then {{ parse_failure_reason(table, column, prefix) }}
+{%- endmacro %}
+
+{#- Why a typed column's clean text (text_<column>) did not parse. -#}
 {% macro parse_failure_reason(table, column, prefix='') -%}
   {%- set type = contract_column(table, column)['type'] -%}
-  {%- set raw = prefix ~ 'raw_' ~ column -%}
+  {%- set text = prefix ~ 'text_' ~ column -%}
   {%- if type == 'int' -%}
-    case when {{ looks_like_number(raw) }} then 'not_integer' else 'unparseable_number' end
+    case when {{ looks_like_number(text) }} then 'not_integer' else 'unparseable_number' end
   {%- elif type in ('money', 'float') -%}
-    case when {{ other_decimal_convention(raw) }} then {{ raise_error(decimal_separator_message(table, column, raw)) }}
+    case when {{ other_decimal_convention(text) }} then {{ raise_error(decimal_separator_message(table, column, prefix ~ 'raw_' ~ column)) }}
          else 'unparseable_number' end
   {%- elif type in ('date', 'timestamp') -%}
-    case when {{ parses_in_another_date_order(raw, resolved_date_order(table, column)) }} then 'ambiguous_date'
+    case when {{ parses_in_another_date_order(text, resolved_date_order(table, column)) }} then 'ambiguous_date'
          else 'unparseable_date' end
   {%- else -%}
     'unparseable_value'
@@ -66,13 +86,6 @@
 {#- SQL of a reason: a reason code is quoted, anything else is an SQL expression. -#}
 {% macro reason_sql(reason) -%}
   {%- if modules.re.match('^[a-z_]+$', reason | trim) -%}'{{ reason | trim }}'{%- else -%}{{ reason }}{%- endif -%}
-{%- endmacro %}
-
-{# True when any of the columns holds text that did not parse (its raw text is raw_<column>). #}
-{% macro any_unparseable(columns) -%}
-  {%- for column in columns -%}
-    {{ is_unparseable('raw_' ~ column, column) }}{{ " or " if not loop.last }}
-  {%- endfor -%}
 {%- endmacro %}
 
 {#- Stop the query with a message (an SQL text expression). -#}

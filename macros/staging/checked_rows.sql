@@ -6,9 +6,12 @@
 
   The SQL it writes, one CTE after the other:
     raw_<table>     the raw text (raw_table), unless parsed_model is given;
-    parsed          the contract's typed columns and their raw_ text (parsed_contract_columns
-                    with `codes`), or those columns of `parsed_model` (an incremental
-                    stg_<table>_parsed) with its parse_reject_reason;
+    cleaned         (from the raw table) every column cleaned once (cleaned_contract_columns
+                    with `codes`);
+    parsed          the contract's typed columns, their raw_ text and the clean text_ of the
+                    typed ones (parsed_contract_columns), or those columns of `parsed_model`
+                    (an incremental stg_<table>_parsed) with its parse_reject_reason and the
+                    clean text_ of the optional typed columns (value_checked_columns);
     as_of           stg_as_of_date (when `as_of`), cross joined to every row;
     kept_customers  stg_customers (when `customer_columns`), left joined once per column, as
                     known_<column>;
@@ -76,16 +79,25 @@ raw_{{ table }} as (
     {{ raw_table(table) }}
 ),
 
+cleaned as (
+    select
+        {{ cleaned_contract_columns(table, codes=codes) }}
+    from raw_{{ table }}
+),
+
 parsed as (
     select
-        {{ parsed_contract_columns(table, codes=codes) }}
-    from raw_{{ table }}
+        {{ parsed_contract_columns(table) }}
+    from cleaned
 ),
 {%- else %}
 parsed as (
     {#- only what the checks need: the row hash and the bookkeeping columns would ride through every sort -#}
     select
         {{ (contract_column_names(table) + raw_columns) | join(', ') }},
+        {%- for column in value_columns %}
+        {{ clean_text('raw_' ~ column) }} as text_{{ column }},
+        {%- endfor %}
         parse_reject_reason
     from {{ ref(parsed_model) }}
 ),
@@ -117,7 +129,7 @@ row_checks as (
         {%- endfor %}
         {%- for column in value_columns %}
         case
-            when {{ is_unparseable('parsed.raw_' ~ column, 'parsed.' ~ column) }} then {{ parse_failure_reason(table, column, 'parsed.') }}
+            {{ when_unparseable(table, column, 'parsed.') }}
             {%- for checked_column, condition, reason in value_checks if checked_column == column %}
             when {{ condition | trim }} then {{ reason_sql(reason) }}
             {%- endfor %}

@@ -154,10 +154,14 @@ lookback_start as (
 {%- if is_incremental() %}
 
 candidate_{{ table }} as (
-    select raw_{{ table }}.*
-    from raw_{{ table }}
+    select {{ contract_column_names(table, 'raw_texts.') | join(', ') }}
+    from (
+        {#- the date's text cleaned once, then parsed: the parse reads the text several times -#}
+        select raw_{{ table }}.*, {{ clean_text(ts_column) }} as lookback_text
+        from raw_{{ table }}
+    ) as raw_texts
     cross join lookback_start
-    where {{ in_lookback(parse_timestamp('raw_' ~ table ~ '.' ~ ts_column, resolved_date_order(table, ts_column))) }}
+    where {{ in_lookback(timestamp_from_text('raw_texts.lookback_text', resolved_date_order(table, ts_column))) }}
 ),
 
 staged_{{ table }} as (
@@ -178,21 +182,35 @@ candidate_{{ table }} as (
 {% endmacro %}
 
 {#-
-  The end every parsed model shares: the new rows (`new_rows`) parsed into the contract's
-  typed columns (`codes` normalised as codes), the first parse-only check that fails
-  (`parse_reason`, a case expression over the parsed columns) and the settings hash.
+  The end every parsed model shares: the new rows (`new_rows`) cleaned, then parsed into the
+  contract's typed columns (`codes` normalised as codes), the first parse-only check that fails
+  (`parse_reason`, a case expression over the parsed columns and their clean text_<column>:
+  when_unparseable) and the settings hash.
 -#}
 {% macro parsed_new_rows(table, codes, parse_reason, parse_hash) %}
+cleaned as (
+    select
+        row_hash,
+        copy_number,
+        {{ cleaned_contract_columns(table, codes=codes) }}
+    from new_rows
+),
+
 parsed as (
     select
         row_hash,
         copy_number,
-        {{ parsed_contract_columns(table, codes=codes) }}
-    from new_rows
+        {{ parsed_contract_columns(table) }}
+    from cleaned
 )
 
 select
-    parsed.*,
+    row_hash,
+    copy_number,
+    {%- for col in contract_column_names(table) %}
+    {{ col }},
+    raw_{{ col }},
+    {%- endfor %}
     {{ parse_reason }} as parse_reject_reason,
     '{{ parse_hash }}' as parse_config_hash
 from parsed

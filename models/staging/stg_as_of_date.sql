@@ -6,9 +6,15 @@ with raw_orders as (
     {{ raw_table('orders') }}
 ),
 
-order_times as (
-    select {{ parse_timestamp('order_ts', resolved_date_order('orders', 'order_ts')) }} as order_ts
+order_texts as (
+    {#- cleaned once, then parsed: the parse reads the text several times -#}
+    select {{ clean_text('order_ts') }} as order_ts
     from raw_orders
+),
+
+order_times as (
+    select {{ timestamp_from_text('order_ts', resolved_date_order('orders', 'order_ts')) }} as order_ts
+    from order_texts
 ),
 
 latest_plausible_order as (

@@ -10,7 +10,7 @@
 {%- set parse_reason -%}
         case
             when customer_id is null then 'missing_key'
-            when {{ is_unparseable('raw_event_ts', 'event_ts') }} then {{ parse_failure_reason('events', 'event_ts') }}
+            {{ when_unparseable('events', 'event_ts') }}
             when event_ts is null or event_type is null then 'missing_value'
         end
 {%- endset -%}

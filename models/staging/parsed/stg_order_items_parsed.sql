@@ -13,8 +13,8 @@
         case
             when order_id is null then 'missing_key'
             when product_id is null then 'missing_value'
-            when {{ is_unparseable('raw_quantity', 'quantity') }} then {{ parse_failure_reason('order_items', 'quantity') }}
-            when {{ is_unparseable('raw_unit_price', 'unit_price') }} then {{ parse_failure_reason('order_items', 'unit_price') }}
+            {{ when_unparseable('order_items', 'quantity') }}
+            {{ when_unparseable('order_items', 'unit_price') }}
             when quantity is null or unit_price is null then 'missing_value'
         end
 {%- endset -%}

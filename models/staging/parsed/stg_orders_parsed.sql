@@ -10,9 +10,9 @@
         case
             when order_id is null then 'missing_key'
             when customer_id is null then 'missing_value'
-            when {{ is_unparseable('raw_order_ts', 'order_ts') }} then {{ parse_failure_reason('orders', 'order_ts') }}
+            {{ when_unparseable('orders', 'order_ts') }}
             when order_ts is null then 'missing_value'
-            when {{ is_unparseable('raw_order_amount', 'order_amount') }} then {{ parse_failure_reason('orders', 'order_amount') }}
+            {{ when_unparseable('orders', 'order_amount') }}
             when order_amount is null then 'missing_value'
         end
 {%- endset -%}
