@@ -24,3 +24,34 @@ def test_single_threaded_limits_inside_and_restores_after():
     assert inside and all(n == 1 for n in inside.values())
     assert _threads() == before
     assert fit.__name__ == "fit"
+
+
+def test_overlapping_callers_keep_blas_on_one_thread_until_the_last_leaves():
+    """dbt runs models in parallel threads of one process, and OpenBLAS's thread count is
+    process-wide: the first model to leave must not give BLAS its threads back under the other
+    (products on 2 threads differ in the last bits, which swapped look-alike ranks)."""
+    import threading
+
+    from customer_activation.threads import one_thread
+
+    def blas_threads() -> int:
+        return min(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+
+    before = blas_threads()
+    second_inside, first_left, seen = threading.Event(), threading.Event(), {}
+
+    def second():
+        with one_thread():
+            second_inside.set()
+            first_left.wait(timeout=30)
+            seen["second, after the first left"] = blas_threads()
+
+    with one_thread():
+        worker = threading.Thread(target=second)
+        worker.start()
+        assert second_inside.wait(timeout=30)
+        seen["first, both inside"] = blas_threads()
+    first_left.set()
+    worker.join(timeout=30)
+    assert seen == {"first, both inside": 1, "second, after the first left": 1}
+    assert blas_threads() == before

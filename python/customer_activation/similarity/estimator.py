@@ -14,10 +14,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from customer_activation.similarity.inputs import CATEGORICAL, NUMERIC, _LazyRows
 from customer_activation.similarity.kernel import cosine_topk, l2_normalize
+from customer_activation.threads import one_thread
 
 __all__ = [
     "SimilarityImputer",
@@ -173,7 +173,7 @@ class SimilarityImputer(BaseEstimator):
             value = np.full(n, None, dtype=object)
         member_rows, member_values = self._group_members(groups, n)
         bounds = np.searchsorted(member_rows, np.arange(0, n + self.batch_size, self.batch_size))
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_thread():
             for b_i, start in enumerate(range(0, n, self.batch_size)):
                 stop = min(start + self.batch_size, n)
                 rows = X.iloc[start:stop] if isinstance(X, pd.DataFrame) else X[start:stop]

@@ -14,10 +14,12 @@ Memory is O(batch_size x 2048) for a block plus O(n_donors x dims) for the donor
 O(n_queries x n_donors x dims). With the number of donors capped (``max_donors``), the
 cost is linear in the number of customers. The search is exact, not approximate.
 
-The search runs with BLAS limited to one thread (``threadpoolctl``): the matrix products
-are small (batch x dims by dims x 2048), so extra BLAS threads mostly add synchronisation.
-On an idle 2-core machine two threads were ~13% faster; on a busy one (dbt running
-several models at once) they were ~1.8x slower, so one thread is the predictable choice.
+The search runs with BLAS limited to one thread (``customer_activation.threads.one_thread``):
+the matrix products are small (batch x dims by dims x 2048), so extra BLAS threads mostly add
+synchronisation. On an idle 2-core machine two threads were ~13% faster; on a busy one (dbt
+running several models at once) they were ~1.8x slower, so one thread is the predictable
+choice. It is also the reproducible one: OpenBLAS products differ in the last bits between 1
+and 2 threads, which is enough to swap two customers of nearly equal score.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
-from threadpoolctl import threadpool_limits
 
 from customer_activation.similarity.inputs import _feature_columns, _LazyRows
 from customer_activation.similarity.kernel import cosine_topk, l2_normalize
+from customer_activation.threads import one_thread
 
 __all__ = [
     "lookalike_audiences",
@@ -80,7 +80,7 @@ def lookalikes(
     rng = check_random_state(random_state)
     if seeds.size > max_seeds:
         seeds = np.sort(rng.choice(seeds, size=max_seeds, replace=False))
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_thread():
         shortlist = top_n is not None and shortlist_seeds > 0 and method == "knn"
         size = max(shortlist_factor, 1) * top_n if shortlist else 0
         if shortlist and seeds.size > shortlist_seeds and candidates.size > size:
