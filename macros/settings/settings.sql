@@ -5,11 +5,7 @@
 
 {#- The registry as a mapping name -> entry. -#}
 {% macro settings_by_name() %}
-  {%- set entries = {} -%}
-  {%- for entry in settings_registry() -%}
-    {%- do entries.update({entry['name']: entry}) -%}
-  {%- endfor -%}
-  {{ return(entries) }}
+  {{ return(settings_registry(by_name=true)) }}
 {% endmacro %}
 
 {#- The value of a setting: the var when it is set, else the registry's default; checked. -#}
