@@ -121,6 +121,15 @@
 {% macro resolved_date_order(table, column) %}
   {%- if setting('date_order') != 'auto' -%}{{ return(setting('date_order')) }}{%- endif -%}
   {%- if not execute -%}{{ return('undecided') }}{%- endif -%}
+  {#- once per invocation (invocation_memo): each parsed model asks several times, and each
+      answer scans the column -#}
+  {%- set memo = invocation_memo() -%}
+  {%- set key = 'resolved_date_order.' ~ table ~ '.' ~ column -%}
+  {%- if key not in memo -%}{%- do memo.update({key: date_order_of_values(table, column)}) -%}{%- endif -%}
+  {{ return(memo[key]) }}
+{% endmacro %}
+
+{% macro date_order_of_values(table, column) %}
   {%- set located = locate_raw_table(table) -%}
   {%- if located is none -%}{{ return('undecided') }}{%- endif -%}
   {%- set text = clean_text(column) -%}

@@ -801,21 +801,17 @@
 {{ return(cached_settings(registry_yaml)['by_name' if by_name else 'entries']) }}
 {% endmacro %}
 
-{#- The registry parsed once per dbt invocation: {'entries': [...], 'by_name': {name: entry}}.
-    Parsing these ~800 lines of YAML takes ~50 ms, and setting() reads the registry many
-    times per model (622 parses, 31 s of the 92 s that `dbt compile` of two staging models
-    took, profiled with cProfile). dbt gives macros no cache of their own, so the parsed
-    entries are kept in the `graph` mapping, which is one dict per manifest for the whole
-    invocation; the key holds the md5 of the text, so an edited registry is never read stale.
-    Where there is no graph (or a new one), the text is simply parsed again. The entries are
-    shared: read them, never modify them. -#}
+{#- The registry parsed once per dbt invocation (invocation_memo): {'entries': [...],
+    'by_name': {name: entry}}. Parsing these ~800 lines of YAML takes ~50 ms, and setting()
+    reads the registry many times per model: `dbt compile` of two staging models parsed it
+    622 times, 31 s of its 92 s (cProfile). -#}
 {% macro cached_settings(registry_yaml) %}
-  {%- set key = 'customer_activation.settings_registry.' ~ local_md5(registry_yaml) -%}
-  {%- if graph is mapping and key in graph -%}{{ return(graph[key]) }}{%- endif -%}
-  {%- set entries = fromyaml(registry_yaml) -%}
-  {%- set by_name = {} -%}
-  {%- for entry in entries -%}{%- do by_name.update({entry['name']: entry}) -%}{%- endfor -%}
-  {%- set parsed = {'entries': entries, 'by_name': by_name} -%}
-  {%- if graph is mapping -%}{%- do graph.update({key: parsed}) -%}{%- endif -%}
-  {{ return(parsed) }}
+  {%- set memo = invocation_memo() -%}
+  {%- if 'settings_registry' not in memo -%}
+    {%- set entries = fromyaml(registry_yaml) -%}
+    {%- set by_name = {} -%}
+    {%- for entry in entries -%}{%- do by_name.update({entry['name']: entry}) -%}{%- endfor -%}
+    {%- do memo.update({'settings_registry': {'entries': entries, 'by_name': by_name}}) -%}
+  {%- endif -%}
+  {{ return(memo['settings_registry']) }}
 {% endmacro %}

@@ -73,8 +73,18 @@
   {%- endif -%}
 {% endmacro %}
 
-{#- Returns none when the table is absent, else {relation, columns, where}. -#}
+{#- Returns none when the table is absent, else {relation, columns, where}. Looked up once
+    per invocation and table (invocation_memo): every staging model of the table asks, and
+    on files each lookup lists the folder and reads the header line of every CSV file. -#}
 {% macro locate_raw_table(table) %}
+  {%- if not execute -%}{{ return(located_raw_table(table)) }}{%- endif -%}
+  {%- set memo = invocation_memo() -%}
+  {%- set key = 'located_raw_table.' ~ table -%}
+  {%- if key not in memo -%}{%- do memo.update({key: located_raw_table(table)}) -%}{%- endif -%}
+  {{ return(memo[key]) }}
+{% endmacro %}
+
+{% macro located_raw_table(table) %}
   {%- if raw_mode() == 'warehouse' -%}
     {%- if not execute -%}{{ return({'relation': source('raw', table), 'columns': [], 'where': 'the warehouse'}) }}{%- endif -%}
     {%- set relation = adapter.get_relation(
