@@ -133,14 +133,36 @@
   {%- set located = locate_raw_table(table) -%}
   {%- if located is none -%}{{ return('undecided') }}{%- endif -%}
   {%- set text = clean_text(column) -%}
+  {#- Only values that may be numeric dates are cleaned: a value starting with a printable
+      ASCII character is not trimmed at its start, so its 2nd and 3rd characters are those of
+      its clean text (an ISO timestamp column is then read, not cleaned: its '-' is 5th). -#}
+  {%- set separators = [] -%}
+  {%- for position in [2, 3] -%}{%- for c in ['/', '.', '-'] -%}
+    {%- do separators.append("substr(" ~ column ~ ", " ~ position ~ ", 1) = '" ~ c ~ "'") -%}
+  {%- endfor -%}{%- endfor -%}
+  {%- set raw_prefilter = "(" ~ (separators | join(" or ")) ~ " or not (" ~ first_code_point(column) ~ " between 33 and 126))" -%}
   {%- set evidence = run_query(
       "select coalesce(sum(case when " ~ numeric_date('value', 'dmy') ~ " is not null and " ~ numeric_date('value', 'mdy')
       ~ " is null then 1 else 0 end), 0) as dmy_values, "
       ~ "coalesce(sum(case when " ~ numeric_date('value', 'mdy') ~ " is not null and " ~ numeric_date('value', 'dmy')
       ~ " is null then 1 else 0 end), 0) as mdy_values from ("
-      ~ "select " ~ text ~ " as value from (" ~ raw_table(table) ~ ") as raw_rows) as values_read "
+      ~ "select " ~ text ~ " as value from (" ~ raw_table(table) ~ ") as raw_rows "
+      ~ "where " ~ raw_prefilter ~ ") as values_read "
       ~ "where substr(value, 2, 1) in ('/', '.', '-') or substr(value, 3, 1) in ('/', '.', '-')") -%}
   {%- set dmy = evidence.rows[0][0] | int -%}
   {%- set mdy = evidence.rows[0][1] | int -%}
   {{ return('dmy' if dmy > mdy else ('mdy' if mdy > dmy else 'undecided')) }}
 {% endmacro %}
+
+{#- The code point of a text's first character (DuckDB unicode(), Spark ascii()). -#}
+{% macro first_code_point(expr) -%}
+  {{ return(adapter.dispatch('first_code_point', 'customer_activation')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__first_code_point(expr) -%}
+  unicode({{ expr }})
+{%- endmacro %}
+
+{% macro default__first_code_point(expr) -%}
+  ascii({{ expr }})
+{%- endmacro %}

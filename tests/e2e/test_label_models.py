@@ -11,7 +11,7 @@ import pytest
 from customer_activation.labels.data import LabelModelSettings
 from customer_activation.labels.training import train_label_models
 from customer_activation.settings import registry
-from dbt_helpers import run_dbt
+from dbt_helpers import copy_build, run_dbt
 
 pytestmark = pytest.mark.e2e
 
@@ -123,14 +123,15 @@ def test_every_model_beats_its_baselines(demo_build):
     assert losers.empty, losers.to_string()
 
 
-def test_rebuild_gives_identical_probabilities(demo_build, demo_data):
+def test_rebuild_gives_identical_probabilities(demo_build, demo_data, tmp_path):
     sql = "select * from ml.ml_customer_label_scores order by customer_id, target, class_index"
     before = _frame(demo_build, sql)
-    rebuilt = run_dbt(["build", "-s", "ml_label_model_fit+"], demo_build.db_path.parent,
+    copy_build(demo_build.db_path, tmp_path)
+    rebuilt = run_dbt(["build", "-s", "ml_label_model_fit+"], tmp_path,
                       {"raw_data_path": str(demo_data), "as_of_date": "2026-06-30"})
     assert any(r["unique_id"].endswith("ml_label_model_fit") and r["status"] == "success"
                for r in rebuilt.run_results()["results"])
-    after = _frame(demo_build, sql)
+    after = _frame(rebuilt, sql)
     pd.testing.assert_frame_equal(before, after, check_exact=True)
-    runs = demo_build.query("select count(*), count(distinct model_version) from ml.ml_model_runs")[0]
+    runs = rebuilt.query("select count(*), count(distinct model_version) from ml.ml_model_runs")[0]
     assert runs == (3, 3)   # the rebuild trained the same versions and logged nothing new

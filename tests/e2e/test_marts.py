@@ -14,7 +14,7 @@ from dbt_helpers import run_dbt
 pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-06-30"
-EARLIER = "2026-03-31"
+EARLIER = "2026-05-31"   # the first refresh of conftest's history_build
 
 
 def _frame(build, sql: str) -> pd.DataFrame:
@@ -132,17 +132,11 @@ def test_an_undescribed_tag_fails_the_catalogue_test(demo_build, demo_data, tmp_
 
 
 @pytest.fixture(scope="module")
-def history(demo_data, tmp_path_factory):
-    """Three refreshes into one database: as of EARLIER, as of AS_OF, and AS_OF again."""
-    work = tmp_path_factory.mktemp("history")
-    vars_ = {"raw_data_path": str(demo_data)}
-    first = run_dbt(["build"], work, {**vars_, "as_of_date": EARLIER})
-    rows_first = first.query("select count(*) from snapshots.snap_customer_profile")[0][0]
-    second = run_dbt(["build"], work, {**vars_, "as_of_date": AS_OF})
-    rows_second = second.query("select count(*) from snapshots.snap_customer_profile")[0][0]
-    third = run_dbt(["build", "-s", "snap_customer_profile+"], work, {**vars_, "as_of_date": AS_OF})
-    rows_third = third.query("select count(*) from snapshots.snap_customer_profile")[0][0]
-    return third, (rows_first, rows_second, rows_third)
+def history(history_build):
+    """Three refreshes into one database: as of EARLIER, as of AS_OF, and AS_OF again (conftest)."""
+    build, facts = history_build
+    assert list(facts["profile_counts"]) == [EARLIER, AS_OF]
+    return build, tuple(facts["snapshot_rows"])
 
 
 def test_history_records_changes_once(history):

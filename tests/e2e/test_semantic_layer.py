@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dbt_helpers import PROJECT_DIR
+from dbt_helpers import PROJECT_DIR, DbtResult, copy_build
 
 pytestmark = pytest.mark.e2e
 
@@ -108,25 +108,23 @@ def test_semantic_layer_validates_against_duckdb(mf_project):
     assert errors and all(e == "0" for e in errors), output[-3000:]
 
 
-AS_OF_EARLIER = "2026-05-31"
+AS_OF_EARLIER = "2026-05-31"   # the first refresh of conftest's history_build
 
 
 @pytest.fixture(scope="module")
-def two_refreshes(demo_data, tmp_path_factory):
-    """The demo built twice into one database: as of 2026-05-31, then as of 2026-06-30, the
-    snapshots recording both. Returns the mf directory and the profile counts of each build."""
-    from dbt_helpers import run_dbt
-
+def two_refreshes(history_build, tmp_path_factory):
+    """The demo refreshed as of 2026-05-31 and then 2026-06-30 into one database, the snapshots
+    recording both (conftest's history_build, copied: mf opens the database it queries).
+    Returns the mf directory, the profile counts of each build and the build."""
+    shared, facts = history_build
     work = tmp_path_factory.mktemp("two_refreshes")
-    profile_sql = """select count(*), sum(case when churn_risk_class = 'high' then 1 else 0 end)
-                     from marts.dim_customer_profile"""
-    counts = {}
-    for as_of in (AS_OF_EARLIER, AS_OF):
-        build = run_dbt(["build"], work, {"raw_data_path": str(demo_data), "as_of_date": as_of})
-        counts[as_of] = build.query(profile_sql)[0]
+    copy_build(shared.db_path, work)
+    shutil.copytree(shared.target_path, work / "target")
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(PROJECT_DIR / name, work / name)
-    return work, counts, build
+    counts = {as_of: tuple(n) for as_of, n in facts["profile_counts"].items()}
+    assert list(counts) == [AS_OF_EARLIER, AS_OF]
+    return work, counts, DbtResult(0, shared.output, work / "build.duckdb", work / "target")
 
 
 def test_metrics_have_a_trend_over_two_refreshes(two_refreshes):
