@@ -34,17 +34,21 @@ F = TypeVar("F", bound=Callable)
 
 _blas_lock = threading.Lock()
 _blas_users = 0
-_blas_limit: Any = None  # the threadpool_limits object of the first caller, while any is inside
+_blas_limits: list[Any] = []  # one threadpool_limits per entry, while any caller is inside
 
 
 @contextmanager
 def one_thread() -> Iterator[None]:
     """OpenMP (for the calling thread) and BLAS (for the process, while any caller is inside)
-    limited to one thread; both restored afterwards."""
-    global _blas_users, _blas_limit
+    limited to one thread; both restored afterwards.
+
+    Every entry limits the BLAS libraries loaded by then, also when another caller is inside
+    already: a library loaded since (scipy's OpenBLAS when a model imports scipy after the
+    first model started) would otherwise run on every core. The last caller to leave restores
+    them all, newest limit first, so each library gets back the count it had before."""
+    global _blas_users
     with _blas_lock:
-        if _blas_users == 0:
-            _blas_limit = threadpool_limits(limits=1, user_api="blas")
+        _blas_limits.append(threadpool_limits(limits=1, user_api="blas"))
         _blas_users += 1
     try:
         with threadpool_limits(limits=1, user_api="openmp"):
@@ -53,8 +57,8 @@ def one_thread() -> Iterator[None]:
         with _blas_lock:
             _blas_users -= 1
             if _blas_users == 0:
-                _blas_limit.restore_original_limits()
-                _blas_limit = None
+                while _blas_limits:
+                    _blas_limits.pop().restore_original_limits()
 
 
 def single_threaded(fn: F) -> F:

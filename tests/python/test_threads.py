@@ -55,3 +55,29 @@ def test_overlapping_callers_keep_blas_on_one_thread_until_the_last_leaves():
     worker.join(timeout=30)
     assert seen == {"first, both inside": 1, "second, after the first left": 1}
     assert blas_threads() == before
+
+
+def test_a_library_loaded_while_another_caller_is_inside_is_limited_too():
+    """A model that imports scipy or scikit-learn after another model entered one_thread still
+    fits on one thread (scipy's OpenBLAS is a library of its own)."""
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import numpy
+from customer_activation.threads import one_thread
+from threadpoolctl import threadpool_info
+with one_thread():                       # the first model, before scipy is loaded
+    import scipy.linalg, sklearn.ensemble
+    with one_thread():                   # the second model, after
+        inside = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
+after = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
+print(len(inside), max(inside.values()), max(after.values()))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}  # library defaults
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=env).stdout.split()
+    n_pools, most_inside, most_after = map(int, out)
+    assert n_pools >= 2 and most_inside == 1
+    assert most_after > 1 or (os.cpu_count() or 1) == 1  # restored to one per core afterwards
