@@ -8,15 +8,11 @@ the logistic regressions 5.5 s instead of 1.0 s (500 rows; at 100k customers the
 took 9 minutes of a 12-minute build). The functions that fit, bootstrap or search are
 therefore run under :func:`one_thread` (or decorated with :func:`single_threaded`).
 
-The two limits are kept differently because the libraries keep them differently:
-
-- OpenMP's thread count is a per-thread setting, so each caller sets and restores its own.
-- OpenBLAS's thread count is one setting for the whole process. A plain
-  ``threadpool_limits`` context would restore it when the first of two overlapping models
-  leaves, under the other one still running; and an OpenBLAS product is not the same to the
-  last bit on 1 and 2 threads (float32, 1024 x 32 by 32 x 2048: up to 9.5e-6 apart), so the
-  look-alike ranks of two identical builds differed. The BLAS limit is therefore counted:
-  set by the first caller to enter, restored by the last one to leave.
+OpenBLAS's thread count is one setting for the whole process, and an OpenBLAS product is not
+the same to the last bit on 1 and 2 threads (float32, 1024 x 32 by 32 x 2048: up to 9.5e-6
+apart). With one ``threadpool_limits`` context per model, the first of two overlapping models
+to leave gave BLAS its threads back under the other, and the look-alike ranks of two identical
+builds differed. So the limited sections of a process run one at a time.
 """
 from __future__ import annotations
 
@@ -24,41 +20,34 @@ import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
+# Loaded here, before any limit is set: a library loaded inside a limited section (scipy's own
+# OpenBLAS when scikit-learn first imports scipy.linalg during a fit, the OpenMP runtime of
+# scikit-learn's compiled code) would run on every core until the next entry.
+import scipy.linalg  # noqa: F401
+import sklearn.utils._openmp_helpers  # noqa: F401
 from threadpoolctl import threadpool_limits
 
 __all__ = ["one_thread", "single_threaded"]
 
 F = TypeVar("F", bound=Callable)
 
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limits: list[Any] = []  # one threadpool_limits per entry, while any caller is inside
+_section = threading.RLock()  # one limited section at a time in the process (re-entrant: nested calls)
 
 
 @contextmanager
 def one_thread() -> Iterator[None]:
-    """OpenMP (for the calling thread) and BLAS (for the process, while any caller is inside)
-    limited to one thread; both restored afterwards.
+    """OpenMP and BLAS limited to one thread inside, restored afterwards; one such section
+    at a time in the process.
 
-    Every entry limits the BLAS libraries loaded by then, also when another caller is inside
-    already: a library loaded since (scipy's OpenBLAS when a model imports scipy after the
-    first model started) would otherwise run on every core. The last caller to leave restores
-    them all, newest limit first, so each library gets back the count it had before."""
-    global _blas_users
-    with _blas_lock:
-        _blas_limits.append(threadpool_limits(limits=1, user_api="blas"))
-        _blas_users += 1
-    try:
-        with threadpool_limits(limits=1, user_api="openmp"):
-            yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1
-            if _blas_users == 0:
-                while _blas_limits:
-                    _blas_limits.pop().restore_original_limits()
+    The sections of models running in parallel dbt threads run one after the other (a
+    re-entrant lock): OpenBLAS's thread count is one setting for the whole process, so two
+    overlapping sections would hand it back to the other's work when the first one leaves,
+    and the results differ in the last bits. Every section limits the libraries loaded by
+    then (scipy.linalg and scikit-learn's OpenMP runtime are imported with this module)."""
+    with _section, threadpool_limits(limits=1):
+        yield
 
 
 def single_threaded(fn: F) -> F:

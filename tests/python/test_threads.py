@@ -26,11 +26,13 @@ def test_single_threaded_limits_inside_and_restores_after():
     assert fit.__name__ == "fit"
 
 
-def test_overlapping_callers_keep_blas_on_one_thread_until_the_last_leaves():
+def test_limited_sections_of_parallel_threads_run_one_at_a_time():
     """dbt runs models in parallel threads of one process, and OpenBLAS's thread count is
-    process-wide: the first model to leave must not give BLAS its threads back under the other
-    (products on 2 threads differ in the last bits, which swapped look-alike ranks)."""
+    process-wide: a section must not start while another is inside (when the first left, it
+    would give BLAS its threads back under the other; products on 2 threads differ in the last
+    bits, which swapped look-alike ranks), and BLAS is on one thread all through each."""
     import threading
+    import time
 
     from customer_activation.threads import one_thread
 
@@ -38,22 +40,22 @@ def test_overlapping_callers_keep_blas_on_one_thread_until_the_last_leaves():
         return min(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
 
     before = blas_threads()
-    second_inside, first_left, seen = threading.Event(), threading.Event(), {}
+    events: list[tuple[str, int]] = []
+    first_inside = threading.Event()
 
     def second():
+        first_inside.wait(timeout=30)
         with one_thread():
-            second_inside.set()
-            first_left.wait(timeout=30)
-            seen["second, after the first left"] = blas_threads()
+            events.append(("second inside", blas_threads()))
 
+    worker = threading.Thread(target=second)
+    worker.start()
     with one_thread():
-        worker = threading.Thread(target=second)
-        worker.start()
-        assert second_inside.wait(timeout=30)
-        seen["first, both inside"] = blas_threads()
-    first_left.set()
+        first_inside.set()
+        time.sleep(0.5)  # the second thread is waiting to enter meanwhile
+        events.append(("first leaving", blas_threads()))
     worker.join(timeout=30)
-    assert seen == {"first, both inside": 1, "second, after the first left": 1}
+    assert events == [("first leaving", 1), ("second inside", 1)]
     assert blas_threads() == before
 
 
