@@ -59,9 +59,10 @@ def test_limited_sections_of_parallel_threads_run_one_at_a_time():
     assert blas_threads() == before
 
 
-def test_a_library_loaded_while_another_caller_is_inside_is_limited_too():
-    """A model that imports scipy or scikit-learn after another model entered one_thread still
-    fits on one thread (scipy's OpenBLAS is a library of its own)."""
+def test_libraries_a_model_imports_inside_a_section_are_limited_too():
+    """A model that first imports scikit-learn inside one_thread (in a fresh process) still fits
+    on one thread: scipy's own OpenBLAS and the OpenMP runtime are loaded with the module, so
+    the section's limit covers them."""
     import os
     import subprocess
     import sys
@@ -70,10 +71,9 @@ def test_a_library_loaded_while_another_caller_is_inside_is_limited_too():
 import numpy
 from customer_activation.threads import one_thread
 from threadpoolctl import threadpool_info
-with one_thread():                       # the first model, before scipy is loaded
-    import scipy.linalg, sklearn.ensemble
-    with one_thread():                   # the second model, after
-        inside = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
+with one_thread():
+    import scipy.linalg, sklearn.ensemble, sklearn.linear_model  # first imported by the model
+    inside = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
 after = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
 print(len(inside), max(inside.values()), max(after.values()))
 """
